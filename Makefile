@@ -1,0 +1,39 @@
+# npvi-model: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= results
+PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
+
+.PHONY: install run test lint benchmark clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Solve the three development paths on the shipped data, then compare and report.
+run: $(STAMP)
+	$(BIN)/npvi run $(PATHS) --out $(OUT)
+	$(BIN)/npvi compare $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/comparison
+	$(BIN)/npvi report $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/report
+
+## The whole test suite, including the regression check of every shipped scenario.
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run_benchmark.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

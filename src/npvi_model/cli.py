@@ -1,0 +1,190 @@
+"""The `npvi` command line: validate, run, compare, report, check, and data helpers.
+
+Exit codes: 0 success; 1 a regression check found differences; 2 bad input; 3 the solver did
+not reach an optimal solution; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from npvi_model.errors import InputError, SolveError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="npvi-model: confront industrial energy demand with supply, 2025-2050.")
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+
+def _fail_input(err: InputError) -> None:
+    for problem in err.problems:
+        err_console.print(f"[red]error[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="scenario YAML files"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+    allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
+) -> None:
+    """Validate scenarios and the data they use; exit 2 with one line per problem."""
+    from npvi_model.data_io import default_data_dir
+    from npvi_model.inputs import build_inputs
+    from npvi_model.scenario import resolve
+
+    problems = []
+    for path in files:
+        try:
+            resolved = resolve(path, allow_outside=allow_outside_extends)
+            build_inputs(resolved, data_dir or default_data_dir())
+            console.print(f"[green]ok[/green] {path}", highlight=False)
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        _fail_input(InputError(problems))
+
+
+@app.command()
+def run(
+    files: list[Path] = typer.Argument(..., help="scenario YAML files"),
+    out: Path = typer.Option(Path("results"), help="output folder"),
+    hours: str = typer.Option(None, help="'full' for 8760 h, or a number of representative days"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+    allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
+    tee: bool = typer.Option(False, help="show the HiGHS log"),
+) -> None:
+    """Solve scenarios and write one result folder per scenario."""
+    from npvi_model.pipeline import run_scenario
+    from npvi_model.results_io import load_summary
+
+    if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
+        _fail_input(InputError([_option_problem("--hours", hours,
+                                                "expected 'full' or a number of days 1-365")]))
+    folders = []
+    try:
+        for path in files:
+            with console.status(f"{path.name}: starting") as status:
+                folder = run_scenario(
+                    path, out, data_dir=data_dir, hours=hours,
+                    allow_outside=allow_outside_extends,
+                    progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"), tee=tee)
+            console.print(f"[green]solved[/green] {path} -> {folder}", highlight=False)
+            folders.append(folder)
+    except InputError as err:
+        _fail_input(err)
+    except SolveError as err:
+        err_console.print(f"[red]solver: {err.status}[/red] {err}", highlight=False)
+        for line in err.diagnosis:
+            err_console.print(f"  {line}", highlight=False)
+        raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]: nothing half-written was left")
+        raise typer.Exit(130) from None
+    for folder in folders:
+        _print_headline(load_summary(folder))
+
+
+def _option_problem(option: str, value: str, expected: str):
+    from npvi_model.errors import Problem
+
+    return Problem("command line", option, f"value {value!r}: {expected}")
+
+
+def _print_headline(summary: dict) -> None:
+    years = summary["years"]
+    table = Table(title=f"{summary['scenario']}: objective {summary['objective_eur'] / 1e9:,.1f} "
+                  "bn EUR (discounted)")
+    table.add_column("year")
+    for col in ("unmet electricity TWh", "unmet hydrogen TWh", "CO2 not captured Mt",
+                "emissions Mt", "electrolysis GW", "offshore wind GW (industry)"):
+        table.add_column(col, justify="right")
+    for year, v in years.items():
+        table.add_row(year, f"{v['unmet']['electricity']:.1f}", f"{v['unmet']['hydrogen']:.1f}",
+                      f"{v['unmet']['co2']:.2f}", f"{v['emissions_mt']:.1f}",
+                      f"{v['electrolysis_gw']:.2f}", f"{v['offshore_wind_gw']:.1f}")
+    console.print(table)
+
+
+@app.command()
+def compare(
+    folders: list[Path] = typer.Argument(..., help="result folders"),
+    out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
+) -> None:
+    """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
+    from npvi_model import analyse
+
+    _require_results(folders)
+    tables = analyse.write_comparison(folders, out)
+    analyse.print_comparison(analyse.compare_tables(folders), console)
+    console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
+
+
+@app.command()
+def report(
+    folders: list[Path] = typer.Argument(..., help="result folders"),
+    out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
+) -> None:
+    """Write figures (PNG, SVG) and a self-contained HTML report."""
+    from npvi_model.report import build_report
+
+    _require_results(folders)
+    path = build_report(folders, out)
+    console.print(f"[green]wrote[/green] {path}", highlight=False)
+
+
+def _require_results(folders: list[Path]) -> None:
+    from npvi_model.errors import Problem
+
+    missing = [Problem(str(f), "", "not a result folder (no results.nc)") for f in folders
+               if not (f / "results.nc").is_file()]
+    if missing:
+        _fail_input(InputError(missing))
+
+
+@app.command("derive-demand")
+def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> None:
+    """Rebuild data/demand_baseline.csv from the CES anchors and check the published totals."""
+    from npvi_model import derive_demand as dd
+    from npvi_model.data_io import default_data_dir
+
+    folder = data_dir or default_data_dir()
+    path = dd.write_baseline_demand(folder)
+    console.print(f"wrote {path}")
+    failed = False
+    for check in dd.check_published_totals(folder):
+        mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
+        failed |= not check.ok
+        console.print(f"{mark} {check.quantity} {check.year}: derived {check.derived:.1f} vs "
+                      f"published {check.published:.1f} {check.unit} "
+                      f"({check.rel_deviation:+.0%}, tolerance {check.tolerance_rel:.0%})")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("docs")
+def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated docs")) -> None:
+    """Write docs/data_dictionary.md and docs/outputs.md from the code that defines them."""
+    from npvi_model import outputs, tables
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "data_dictionary.md").write_text(tables.markdown())
+    (out / "outputs.md").write_text(outputs.markdown())
+    console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,108 @@
+"""Sets and parameters shared by every math family.
+
+The inputs Dataset is turned into plain dicts once (fast to index while building); `m.data`
+holds them. Money in MEUR, power in GW, energy in GWh, CO2 in Mt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+import xarray as xr
+
+MEUR_PER_EUR_PER_MWH_GWH = 1e-3  # EUR/MWh x GWh = 1e3 EUR = 1e-3 MEUR
+MT_PER_T_PER_MWH_GWH = 1e-3  # t/MWh x GWh = 1e3 t = 1e-3 Mt
+GW_PER_TWH_PER_YR = 1000.0 / 8760.0  # average power of 1 TWh/yr
+
+
+@dataclass
+class ModelData:
+    """Everything the families need, as dicts keyed by set members."""
+
+    years: list[int]
+    clusters: list[str]
+    slices: list[int]
+    assets: list[str]
+    asset_tech: dict[str, str]
+    asset_loc: dict[str, str]
+    asset_from: dict[str, str]
+    asset_to: dict[str, str]
+    year_weight: dict[int, float]
+    discount_weight: dict[int, float]
+    slice_weight: dict[int, float]
+    slice_period: dict[int, int]
+    slice_hour: dict[int, int]
+    day_period: list[int]
+    periods: list[int]
+    hours_per_period: int
+    wind_cf: dict[int, float]
+    elec_profile: dict[int, float]
+    params: dict[str, dict] = field(default_factory=dict)
+    attrs: dict = field(default_factory=dict)
+
+    def assets_of(self, tech: str) -> list[str]:
+        return [a for a in self.assets if self.asset_tech[a] == tech]
+
+    def asset(self, tech: str, location: str) -> str | None:
+        name = f"{tech}:{location}"
+        return name if name in self.asset_tech else None
+
+
+def _by(da: xr.DataArray) -> dict:
+    """A DataArray as a dict keyed by its coordinate values (tuples for 2-D)."""
+    if da.ndim == 1:
+        return {k.item() if hasattr(k, "item") else k: float(v)
+                for k, v in zip(da[da.dims[0]].values, da.values, strict=True)}
+    out = {}
+    d0, d1 = da.dims
+    for i, a in enumerate(da[d0].values):
+        for j, b in enumerate(da[d1].values):
+            out[(a.item() if hasattr(a, "item") else a, b.item() if hasattr(b, "item") else b)] = (
+                float(da.values[i, j]))
+    return out
+
+
+def model_data(inputs: xr.Dataset) -> ModelData:
+    years = [int(y) for y in inputs.year.values]
+    d = ModelData(
+        years=years,
+        clusters=[str(c) for c in inputs.cluster.values],
+        slices=[int(s) for s in inputs.slice.values],
+        assets=[str(a) for a in inputs.asset.values],
+        asset_tech=dict(zip(inputs.asset.values, inputs.asset_technology.values, strict=True)),
+        asset_loc=dict(zip(inputs.asset.values, inputs.asset_location.values, strict=True)),
+        asset_from=dict(zip(inputs.asset.values, inputs.asset_from.values, strict=True)),
+        asset_to=dict(zip(inputs.asset.values, inputs.asset_to.values, strict=True)),
+        year_weight=_by(inputs.year_weight),
+        discount_weight=_by(inputs.discount_weight),
+        slice_weight=_by(inputs.slice_weight_h),
+        slice_period={int(s): int(p) for s, p in zip(inputs.slice.values,
+                                                     inputs.slice_period.values, strict=True)},
+        slice_hour={int(s): int(h) for s, h in zip(inputs.slice.values, inputs.slice_hour.values,
+                                                   strict=True)},
+        day_period=[int(p) for p in inputs.day_period.values],
+        periods=sorted({int(p) for p in inputs.slice_period.values}),
+        hours_per_period=int(inputs.attrs["hours_per_period"]),
+        wind_cf=_by(inputs.offshore_wind_cf),
+        elec_profile=_by(inputs.electricity_profile),
+        attrs=dict(inputs.attrs),
+    )
+    for name, da in inputs.data_vars.items():
+        if set(da.dims) <= {"year", "cluster", "asset"} and da.ndim in (1, 2):
+            d.params[name] = _by(da)
+    return d
+
+
+def add_sets(m: pyo.ConcreteModel, inputs: xr.Dataset) -> None:
+    """Sets: years Y, clusters C, time slices T, assets A."""
+    d = model_data(inputs)
+    m.data = d
+    m.Y = pyo.Set(initialize=d.years, ordered=True, doc="model years")
+    m.C = pyo.Set(initialize=d.clusters, ordered=True, doc="clusters")
+    m.T = pyo.Set(initialize=d.slices, ordered=True, doc="time slices")
+    m.A = pyo.Set(initialize=d.assets, ordered=True, doc="assets (technology:location)")
+    total = float(np.sum(list(d.slice_weight.values())))
+    if abs(total - 8760.0) > 1e-6:
+        raise ValueError(f"slice weights sum to {total} h, expected 8760 h")

@@ -1,0 +1,100 @@
+"""Electricity: the balance per cluster, year and time slice, and what feeds it.
+
+    electricity_balance[c, y, t]:
+        offshore wind used + grid supply + corridor inflow - corridor outflow + fallback
+        = industrial demand x profile[t] + electrolyser input                         [GW]
+
+- `wind_availability`: wind used <= capacity factor[t] x offshore wind capacity landing at c;
+  the rest is curtailed.
+- `grid_connection_limit`: grid supply <= the cluster's connection capacity (netcongestie).
+- `corridor_limit_forward/backward`: flow on an inter-cluster link <= its capacity, each way.
+- `electrolyser_input_limit`: electrolyser input <= onshore electrolyser capacity.
+- `electricity_fallback_limit`: the fossil fallback serves industrial demand only (never an
+  electrolyser): fallback <= demand x profile[t].
+
+Industrial demand in TWh/yr becomes GW as TWh x 1000 / 8760 x profile[t] (profile mean 1).
+The balance dual, divided by slice weight x discount weight x 1e-3, is the price in EUR/MWh.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from npvi_model.model.core import GW_PER_TWH_PER_YR
+
+
+def demand_gw(m, c: str, y: int, t: int) -> float:
+    """Industrial electricity demand in slice t [GW]."""
+    d = m.data
+    return d.params["electricity_demand_twh"][(c, y)] * GW_PER_TWH_PER_YR * d.elec_profile[t]
+
+
+def add_electricity(m: pyo.ConcreteModel) -> None:
+    d = m.data
+    p = d.params
+    links = d.assets_of("electricity_corridor")
+    m.E_LINKS = pyo.Set(initialize=links, ordered=True, doc="electricity corridors")
+    wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
+    grid = {c: d.asset("grid_connection", c) for c in d.clusters}
+    ely = {c: d.asset("electrolyser", c) for c in d.clusters}
+
+    m.wind_used = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="offshore wind used [GW]")
+    m.grid_supply = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="from national grid [GW]")
+    m.electricity_fallback = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals,
+                                     doc="demand left on the fossil route [GW]")
+    m.electrolyser_input = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals,
+                                   doc="electricity into onshore electrolysers [GW]")
+    m.corridor_forward = pyo.Var(m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals,
+                                 doc="flow from `from` to `to` [GW]")
+    m.corridor_backward = pyo.Var(m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals,
+                                  doc="flow from `to` to `from` [GW]")
+
+    m.wind_availability = pyo.Constraint(
+        m.C, m.Y, m.T,
+        rule=lambda m, c, y, t: m.wind_used[c, y, t] <= d.wind_cf[t] * m.capacity[wind[c], y]
+        if wind[c] else m.wind_used[c, y, t] == 0,
+    )
+    m.grid_connection_limit = pyo.Constraint(
+        m.C, m.Y, m.T,
+        rule=lambda m, c, y, t: m.grid_supply[c, y, t] <= m.capacity[grid[c], y]
+        if grid[c] else m.grid_supply[c, y, t] == 0,
+    )
+    m.electrolyser_input_limit = pyo.Constraint(
+        m.C, m.Y, m.T,
+        rule=lambda m, c, y, t: m.electrolyser_input[c, y, t] <= m.capacity[ely[c], y]
+        if ely[c] else m.electrolyser_input[c, y, t] == 0,
+    )
+    m.corridor_limit_forward = pyo.Constraint(
+        m.E_LINKS, m.Y, m.T,
+        rule=lambda m, link, y, t: m.corridor_forward[link, y, t] <= m.capacity[link, y],
+    )
+    m.corridor_limit_backward = pyo.Constraint(
+        m.E_LINKS, m.Y, m.T,
+        rule=lambda m, link, y, t: m.corridor_backward[link, y, t] <= m.capacity[link, y],
+    )
+    m.electricity_fallback_limit = pyo.Constraint(
+        m.C, m.Y, m.T,
+        rule=lambda m, c, y, t: m.electricity_fallback[c, y, t] <= demand_gw(m, c, y, t),
+    )
+
+    inflow = {c: [l for l in links if d.asset_to[l] == c] for c in d.clusters}
+    outflow = {c: [l for l in links if d.asset_from[l] == c] for c in d.clusters}
+
+    def balance_rule(m, c, y, t):
+        net_import = (
+            sum(m.corridor_forward[l, y, t] - m.corridor_backward[l, y, t] for l in inflow[c])
+            + sum(m.corridor_backward[l, y, t] - m.corridor_forward[l, y, t] for l in outflow[c])
+        )
+        supply = m.wind_used[c, y, t] + m.grid_supply[c, y, t] + net_import
+        return supply + m.electricity_fallback[c, y, t] == (
+            demand_gw(m, c, y, t) + m.electrolyser_input[c, y, t]
+        )
+
+    m.electricity_balance = pyo.Constraint(m.C, m.Y, m.T, rule=balance_rule)
+
+    def grid_cost_rule(m, y):
+        price = p["price_grid_electricity"][y]
+        return sum(d.slice_weight[t] * price * 1e-3 * m.grid_supply[c, y, t]
+                   for c in d.clusters for t in d.slices)
+
+    m.grid_electricity_cost = pyo.Expression(m.Y, rule=grid_cost_rule, doc="[MEUR/yr]")

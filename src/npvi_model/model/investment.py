@@ -1,0 +1,112 @@
+"""Investment: capacity in service, new builds with lifetimes, lead times and build rates.
+
+For every asset a (a technology at a location) and model year y:
+
+    capacity[a, y] = existing[a, y] + sum of new[a, v] over build years v with v <= y < v + life[a, v]
+
+- `new[a, v]` exists only from the asset's earliest year on (its lead time) and only where the
+  data allow expansion (`expansion_limits.csv`); capacity that only the data schedule gives
+  cannot grow.
+- `expansion_cap[a]`: sum over v of new[a, v] <= max_new_capacity[a].
+- `build_rate[a, y]`: new[a, y] <= max_build_per_year[a] x (years since the previous model year).
+- `landing_limit[c, y]`: offshore wind landing at cluster c <= the cluster's landing limit (GW).
+- `wind_roadmap[y]`: industry's offshore wind (all landing clusters plus offshore electrolysis)
+  <= the industry share of the national roadmap (== in `fixed` mode).
+
+Annuity of a build: capex x CRF(wacc, life), paid in every model year the capacity is in service;
+a build late in the horizon thus pays only for the years inside it (no end-of-horizon reward).
+Units: capacity GW, GWh or Mt/yr; capex EUR/kW = MEUR/GW (EUR/kWh = MEUR/GWh; EUR/(t/yr) =
+MEUR/(Mt/yr)); costs MEUR/yr.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+
+def capital_recovery_factor(rate: float, lifetime_years: float) -> float:
+    """CRF = r / (1 - (1 + r)^-n); 1/n when r = 0."""
+    if rate == 0:
+        return 1.0 / lifetime_years
+    return rate / (1.0 - (1.0 + rate) ** -lifetime_years)
+
+
+def add_investment(m: pyo.ConcreteModel) -> None:
+    d = m.data
+    p = d.params
+    years = d.years
+    previous = {y: (y - years[i - 1]) if i else d.year_weight[y] for i, y in enumerate(years)}
+    buildable = [
+        (a, y) for a in d.assets for y in years
+        if p["max_new_capacity"][a] > 0 and y >= p["earliest_new_year"][a]
+    ]
+    m.BUILD = pyo.Set(initialize=buildable, dimen=2, ordered=True, doc="(asset, year) that may get new capacity")
+    m.new_capacity = pyo.Var(m.BUILD, domain=pyo.NonNegativeReals,
+                             doc="new capacity in service from year y [GW | GWh | Mt/yr]")
+
+    def in_service(a, y):
+        return [v for (b, v) in buildable if b == a and v <= y < v + p["lifetime"][(a, v)]]
+
+    service = {(a, y): in_service(a, y) for a in d.assets for y in years}
+
+    def capacity_rule(m, a, y):
+        return p["existing_capacity"][(a, y)] + sum(m.new_capacity[a, v] for v in service[(a, y)])
+
+    m.capacity = pyo.Expression(m.A, m.Y, rule=capacity_rule,
+                                doc="capacity in service [GW | GWh | Mt/yr]")
+
+    expandable = sorted({a for a, _ in buildable}, key=d.assets.index)
+    m.expansion_cap = pyo.Constraint(
+        expandable,
+        rule=lambda m, a: sum(m.new_capacity[a, v] for (b, v) in buildable if b == a)
+        <= p["max_new_capacity"][a],
+        doc="cumulative new capacity <= max_new_capacity",
+    )
+    m.build_rate = pyo.Constraint(
+        m.BUILD,
+        rule=lambda m, a, y: m.new_capacity[a, y] <= p["max_build_per_year"][a] * previous[y],
+        doc="new capacity per model step <= build rate x years in the step",
+    )
+
+    wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
+    landing_clusters = [c for c in d.clusters if wind[c] and any(b == wind[c] for b, _ in buildable)]
+    m.landing_limit = pyo.Constraint(
+        landing_clusters, m.Y,
+        rule=lambda m, c, y: m.capacity[wind[c], y]
+        <= max(p["landing_limit_gw"][c], p["existing_capacity"][(wind[c], y)]),
+        doc="offshore wind landing at a cluster <= its landing limit [GW]",
+    )
+    industry_wind = [a for a in d.assets_of("offshore_wind") + d.assets_of("offshore_electrolysis")]
+
+    def roadmap_rule(m, y):
+        existing = sum(p["existing_capacity"][(a, y)] for a in industry_wind)
+        limit = max(p["industry_wind_gw"][y], existing)
+        total = sum(m.capacity[a, y] for a in industry_wind)
+        if not any(b in industry_wind and v <= y for b, v in buildable):
+            return pyo.Constraint.Skip
+        if d.attrs["offshore_wind_roadmap_mode"] == "fixed":
+            return total == limit
+        return total <= limit
+
+    m.wind_roadmap = pyo.Constraint(m.Y, rule=roadmap_rule,
+                                    doc="industry offshore wind <= industry share of roadmap [GW]")
+
+    wacc = d.attrs["investment_wacc"]
+
+    def annuity_rule(m, y):
+        return sum(
+            m.new_capacity[a, v] * p["capex"][(a, v)]
+            * capital_recovery_factor(wacc, p["lifetime"][(a, v)])
+            for a in expandable for v in service[(a, y)]
+        )
+
+    m.investment_annuity = pyo.Expression(m.Y, rule=annuity_rule, doc="annuities due [MEUR/yr]")
+    m.fixed_om = pyo.Expression(
+        m.Y,
+        rule=lambda m, y: sum(m.capacity[a, y] * _zero_nan(p["fom"][(a, y)]) for a in d.assets),
+        doc="fixed O&M [MEUR/yr]",
+    )
+
+
+def _zero_nan(value: float) -> float:
+    return 0.0 if value != value else value

@@ -1,0 +1,57 @@
+"""Objective: total discounted system cost [MEUR].
+
+    minimise  sum over years y of discount weight[y] x annual cost[y]
+
+    annual cost[y] = investment annuities + fixed O&M + grid electricity + hydrogen imports
+                   + fallback fuel (gas per unit x gas price x fallback energy)
+                   + CO2 price x emissions + CO2 transport and storage
+                   + penalty x emission gap
+
+The discount weight of a model year is the sum of 1/(1+r)^(k - base year) over the calendar
+years k it stands for, so each model year counts for its whole period.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+
+def add_objective(m: pyo.ConcreteModel) -> None:
+    d = m.data
+    p = d.params
+    gas_e = d.attrs["fallback_electricity_gas_per_unit"]
+    gas_h = d.attrs["fallback_hydrogen_gas_per_unit"]
+    penalty = d.attrs["emission_cap_penalty_eur_per_t"]
+
+    def fallback_fuel_rule(m, y):
+        gas_price = p["price_natural_gas"][y] * 1e-3  # MEUR per GWh of gas
+        return gas_price * sum(
+            d.slice_weight[t] * (gas_e * m.electricity_fallback[c, y, t] + gas_h * m.h2_fallback[c, y, t])
+            for c in d.clusters for t in d.slices)
+
+    m.fallback_fuel_cost = pyo.Expression(m.Y, rule=fallback_fuel_rule, doc="[MEUR/yr]")
+    m.co2_emission_cost = pyo.Expression(
+        m.Y, rule=lambda m, y: p["price_co2_emission"][y] * m.emissions[y], doc="[MEUR/yr]")
+    m.emission_penalty_cost = pyo.Expression(
+        m.Y, rule=lambda m, y: penalty * m.emission_gap[y] if y in m.CAPPED_YEARS else 0.0)
+
+    def annual_cost(m, y):
+        return (m.investment_annuity[y] + m.fixed_om[y] + m.grid_electricity_cost[y]
+                + m.h2_import_cost[y] + m.fallback_fuel_cost[y] + m.co2_emission_cost[y]
+                + m.co2_transport_storage_cost[y] + m.emission_penalty_cost[y])
+
+    m.annual_cost = pyo.Expression(m.Y, rule=annual_cost, doc="[MEUR/yr]")
+    m.total_cost = pyo.Objective(
+        expr=sum(d.discount_weight[y] * m.annual_cost[y] for y in d.years), sense=pyo.minimize)
+
+#: the cost components of results.nc, and the model expression each comes from
+COST_EXPRESSIONS = {
+    "investment_annuity": "investment_annuity",
+    "fixed_om": "fixed_om",
+    "grid_electricity": "grid_electricity_cost",
+    "hydrogen_import": "h2_import_cost",
+    "fallback_fuel": "fallback_fuel_cost",
+    "co2_emission": "co2_emission_cost",
+    "co2_transport_storage": "co2_transport_storage_cost",
+    "emission_cap_penalty": "emission_penalty_cost",
+}

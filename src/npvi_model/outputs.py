@@ -1,0 +1,139 @@
+"""The output dictionary: every variable of `results.nc`, with dims, unit and sign convention.
+
+The extract stage writes exactly these variables, the analysis stage reads them, and
+`docs/outputs.md` is generated from this module (`npvi outputs-dictionary`).
+
+Sign conventions:
+- quantities (demand, supply, capacity, flows, emissions, costs) are non-negative;
+- `dispatch_gw` carries the balance sign: positive feeds the cluster's balance (supply,
+  inflow, storage discharge), negative draws from it (demand, outflow, electrolyser input,
+  storage charge); the sum over `component` is zero in every cluster, year and slice;
+- prices (`carrier_price`) are the duals of the balances: the cost of one more unit of demand
+  at that cluster, undiscounted, in EUR per MWh (electricity, hydrogen) or EUR per t (CO2);
+- `limit_marginal_value` is the value of one more unit of a capacity limit for one year,
+  undiscounted and positive when the limit binds, in EUR per unit of capacity per year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OutputVar:
+    name: str
+    dims: tuple[str, ...]
+    unit: str
+    description: str
+
+
+DIMS = {
+    "year": "model year",
+    "cluster": "cluster id (sets.CLUSTERS)",
+    "carrier": "electricity, hydrogen, co2",
+    "sector": "refining, chemicals, fertiliser, steel, other",
+    "slice": "time slice within a year (representative hour, or hour of year with --hours full)",
+    "source": "supply source, see `supply`",
+    "technology": "technology id (tables.TECHNOLOGIES)",
+    "link": "corridor, backbone section or CO2 pipeline id",
+    "limit": "a capacity limit, named `kind:location` (see limit_* coordinates)",
+    "cause": "cause of emissions",
+    "cost_component": "part of the system cost",
+    "component": "term of a carrier balance in `dispatch_gw`",
+    "target": "policy target id (tables.TARGETS)",
+}
+
+#: supply sources per carrier (the `source` dim); `fallback` is the fossil route = shortfall
+SUPPLY_SOURCES = {
+    "electricity": ("offshore_wind", "grid", "corridor_net_import", "fallback"),
+    "hydrogen": (
+        "electrolysis",
+        "offshore_electrolysis",
+        "import_terminal",
+        "backbone_net_import",
+        "storage_net_discharge",
+        "fallback",
+    ),
+    "co2": ("captured", "fallback"),
+}
+ALL_SOURCES = tuple(dict.fromkeys(s for v in SUPPLY_SOURCES.values() for s in v))
+
+EMISSION_CAUSES = ("other_processes", "electricity_fallback", "hydrogen_fallback", "co2_not_captured")
+COST_COMPONENTS = (
+    "investment_annuity",
+    "fixed_om",
+    "grid_electricity",
+    "hydrogen_import",
+    "fallback_fuel",
+    "co2_emission",
+    "co2_transport_storage",
+    "emission_cap_penalty",
+)
+
+OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
+    OutputVar("slice_weight_h", ("slice",), "h", "hours of the year each time slice stands for; "
+              "sums to 8760"),
+    OutputVar("demand", ("carrier", "cluster", "year"), "TWh | Mt",
+              "annual demand: electricity and hydrogen in TWh (LHV), co2 = CO2 planned to be "
+              "captured in Mt"),
+    OutputVar("demand_by_sector", ("carrier", "sector", "cluster", "year"), "TWh | Mt",
+              "annual demand split by sector"),
+    OutputVar("supply", ("carrier", "source", "cluster", "year"), "TWh | Mt",
+              "annual supply by source; net imports may be negative (net export); for co2, "
+              "`captured` is CO2 captured and `fallback` is planned capture not achieved"),
+    OutputVar("unmet", ("carrier", "cluster", "year"), "TWh | Mt",
+              "demand served by the fossil fallback route (the shortfall)"),
+    OutputVar("green_share", ("carrier", "cluster", "year"), "-",
+              "share of demand met by green or low-carbon supply (see docs)"),
+    OutputVar("capacity", ("technology", "cluster", "year"), "GW | GWh | Mt/yr",
+              "capacity in service at the cluster (unit per technology in attrs)"),
+    OutputVar("new_capacity", ("technology", "cluster", "year"), "GW | GWh | Mt/yr",
+              "capacity newly built by the model, in service from this model year"),
+    OutputVar("link_capacity", ("link", "year"), "GW | Mt/yr",
+              "capacity of a corridor, backbone section or CO2 pipeline"),
+    OutputVar("link_flow", ("link", "year"), "TWh | Mt",
+              "annual flow on a link (sum of both directions for electricity and hydrogen)"),
+    OutputVar("link_utilisation", ("link", "year"), "-",
+              "annual flow divided by capacity x 8760 h (or x 1 yr for CO2)"),
+    OutputVar("curtailment", ("cluster", "year"), "TWh",
+              "offshore wind energy available but not used"),
+    OutputVar("h2_storage_throughput", ("cluster", "year"), "TWh", "hydrogen discharged from storage"),
+    OutputVar("co2_stored", ("cluster", "year"), "Mt", "CO2 injected into sinks reached from the cluster"),
+    OutputVar("emissions", ("year",), "Mt", "national industry CO2 emissions"),
+    OutputVar("emissions_by_cause", ("cause", "year"), "Mt", "emissions split by cause"),
+    OutputVar("emissions_by_cluster", ("cluster", "year"), "Mt", "emissions per cluster"),
+    OutputVar("emission_target", ("year",), "Mt", "emission cap of the scenario (NaN: none)"),
+    OutputVar("policy_target", ("target", "year"), "GW | Mt",
+              "policy targets (electrolysis_gw, offshore_wind_gw, industry_emissions_mt) "
+              "interpolated to model years where given, NaN elsewhere"),
+    OutputVar("emission_gap", ("year",), "Mt", "emissions above the cap (0 when met)"),
+    OutputVar("cost", ("cost_component", "year"), "EUR/yr", "undiscounted annual system cost"),
+    OutputVar("carrier_price", ("carrier", "cluster", "year"), "EUR/MWh | EUR/t",
+              "demand-weighted average balance dual (marginal cost of supply)"),
+    OutputVar("limit_marginal_value", ("limit", "year"), "EUR/(unit*yr)",
+              "value of one more unit of the limit for one year; unit per limit in the "
+              "`limit_unit` coordinate"),
+    OutputVar("dispatch_gw", ("carrier", "component", "cluster", "year", "slice"), "GW",
+              "hourly balance terms of electricity and hydrogen (balance sign)"),
+)
+OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)
+
+#: Keys of summary.json
+SUMMARY_KEYS = ("scenario", "status", "objective_eur", "years", "timing_s", "metadata")
+SUMMARY_YEAR_KEYS = ("unmet", "emissions_mt", "electrolysis_gw", "offshore_wind_gw")
+
+
+def markdown() -> str:
+    """The output dictionary as Markdown (docs/outputs.md)."""
+    lines = ["# Outputs of a run", "", (__doc__ or "").strip(), "", "## Dimensions", ""]
+    lines += ["| dim | meaning |", "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in DIMS.items()]
+    lines += ["", "## Variables of results.nc", "", "| name | dims | unit | meaning |", "|---|---|---|---|"]
+    for v in OUTPUT_VARIABLES:
+        lines.append(f"| `{v.name}` | {', '.join(v.dims)} | {v.unit} | {v.description} |")
+    lines += ["", "## Supply sources", ""]
+    for carrier, sources in SUPPLY_SOURCES.items():
+        lines.append(f"- {carrier}: " + ", ".join(f"`{s}`" for s in sources))
+    lines += ["", "## Emission causes", "", ", ".join(f"`{c}`" for c in EMISSION_CAUSES)]
+    lines += ["", "## Cost components", "", ", ".join(f"`{c}`" for c in COST_COMPONENTS), ""]
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""The pipeline, one stage after another: resolve -> inputs -> time slices -> build -> solve ->
+extract -> write. `run_scenario` is what `npvi run` calls for each scenario file.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyomo.environ as pyo
+import xarray as xr
+
+import npvi_model
+from npvi_model.data_io import default_data_dir
+from npvi_model.extract import extract
+from npvi_model.inputs import build_inputs
+from npvi_model.model import build_model
+from npvi_model.results_io import write_results
+from npvi_model.scenario import ResolvedScenario, resolve
+from npvi_model.solve import solve
+from npvi_model.timeslices import reduce_time
+
+
+def prepare(resolved: ResolvedScenario, data_dir: Path | None = None,
+            hours: str | None = None) -> xr.Dataset:
+    """Inputs after time reduction, for a resolved scenario (`hours`: None, 'full' or a number
+    of representative days)."""
+    scenario = resolved.scenario
+    inputs = build_inputs(resolved, data_dir or default_data_dir())
+    resolution, days = scenario.time.resolution, scenario.time.typical_days
+    if hours == "full":
+        resolution = "full"
+    elif hours is not None:
+        resolution, days = "representative", int(hours)
+    return reduce_time(inputs, resolution, days)
+
+
+def model_fingerprint(model: pyo.ConcreteModel) -> dict:
+    """Counts of variables and constraints per family (component), and in total."""
+    variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
+    constraints = {c.local_name: len(c) for c in model.component_objects(pyo.Constraint,
+                                                                         active=True)}
+    return {"variables": dict(sorted(variables.items())),
+            "constraints": dict(sorted(constraints.items())),
+            "n_variables": sum(variables.values()), "n_constraints": sum(constraints.values())}
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    import highspy
+
+    return {"npvi_model": npvi_model.__version__, "pyomo": pyo.__version__ if hasattr(
+        pyo, "__version__") else version("pyomo"), "highspy": version("highspy"),
+        "xarray": xr.__version__, "python": platform.python_version(),
+        "highs": getattr(highspy, "__version__", version("highspy"))}
+
+
+def solve_scenario(resolved: ResolvedScenario, data_dir: Path | None = None,
+                   hours: str | None = None, progress: Callable[[str], None] | None = None,
+                   tee: bool = False) -> tuple[xr.Dataset, dict]:
+    """Run every stage but the write; return the results and the summary."""
+    say = progress or (lambda _msg: None)
+    timing: dict[str, float] = {}
+    t0 = time.perf_counter()
+    say("loading data")
+    inputs = prepare(resolved, data_dir, hours)
+    timing["inputs"] = time.perf_counter() - t0
+    say(f"building the model ({inputs.sizes['slice']} slices x {inputs.sizes['year']} years)")
+    t1 = time.perf_counter()
+    model = build_model(inputs)
+    timing["build"] = time.perf_counter() - t1
+    fingerprint = model_fingerprint(model)
+    say(f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
+        "constraints)")
+    result = solve(model, resolved.scenario.solver, tee=tee)
+    timing["solve"] = result.solve_seconds
+    say("extracting results")
+    t2 = time.perf_counter()
+    ds = extract(model, inputs, result.duals)
+    timing["extract"] = time.perf_counter() - t2
+    timing["total"] = time.perf_counter() - t0
+    meta = {
+        "scenario": resolved.scenario.name,
+        "description": resolved.scenario.description,
+        "resolved_scenario": resolved.scenario.model_dump_json(),
+        "scenario_files": json.dumps(resolved.files),
+        "provenance": json.dumps(resolved.provenance),
+        "data_overrides_applied": inputs.attrs["data_overrides_applied"],
+        "input_sha256": inputs.attrs["input_sha256"],
+        "versions": json.dumps(versions()),
+        "solver_options": json.dumps(result.options),
+        "solver_status": result.status,
+        "solver_termination": result.termination,
+        "objective_eur": result.objective_meur * 1e6,
+        "time_resolution": inputs.attrs["time_resolution"],
+        "n_slices": int(inputs.sizes["slice"]),
+        "green_access_threshold": float(inputs.attrs["green_access_threshold"]),
+        "model_fingerprint": json.dumps(fingerprint),
+    }
+    ds.attrs.update(meta)
+    summary = make_summary(ds, timing, fingerprint)
+    return ds, summary
+
+
+def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
+    """Headline figures per year, as summary.json gives them."""
+    years = {}
+    for y in ds.year.values:
+        cap = ds["capacity"].sel(year=y).sum("cluster")
+        years[str(int(y))] = {
+            "unmet": {c: float(ds["unmet"].sel(carrier=c, year=y).sum()) for c in
+                      ds.carrier.values},
+            "emissions_mt": float(ds["emissions"].sel(year=y)),
+            "emission_gap_mt": float(ds["emission_gap"].sel(year=y)),
+            "electrolysis_gw": float(cap.sel(technology=["electrolyser",
+                                                         "offshore_electrolysis"]).sum()),
+            "offshore_wind_gw": float(cap.sel(technology=["offshore_wind",
+                                                          "offshore_electrolysis"]).sum()),
+        }
+    return {
+        "scenario": ds.attrs["scenario"],
+        "status": ds.attrs["solver_status"],
+        "objective_eur": ds.attrs["objective_eur"],
+        "units": {"unmet": "TWh (electricity, hydrogen), Mt (co2)", "emissions_mt": "Mt CO2",
+                  "electrolysis_gw": "GW electricity input", "offshore_wind_gw":
+                  "GW, industry share incl. offshore electrolysis"},
+        "years": years,
+        "timing_s": {k: round(v, 3) for k, v in timing.items()},
+        "model": fingerprint,
+        "metadata": {k: ds.attrs[k] for k in ("input_sha256", "versions", "solver_options",
+                                               "solver_status", "time_resolution", "n_slices")},
+        "resolved_scenario": json.loads(ds.attrs["resolved_scenario"]),
+    }
+
+
+def run_scenario(path: Path, out_dir: Path, data_dir: Path | None = None,
+                 hours: str | None = None, allow_outside: bool = False,
+                 progress: Callable[[str], None] | None = None, tee: bool = False) -> Path:
+    """Resolve, solve and write one scenario; return its result folder."""
+    resolved = resolve(path, allow_outside=allow_outside)
+    t0 = time.perf_counter()
+    ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
+    t_write = time.perf_counter()
+    summary["timing_s"]["write"] = 0.0
+    folder = write_results(Path(out_dir), ds, summary)
+    summary["timing_s"]["write"] = round(time.perf_counter() - t_write, 3)
+    summary["timing_s"]["total"] = round(time.perf_counter() - t0, 3)
+    staged = folder / ".summary.json.tmp"
+    staged.write_text(json.dumps(summary, indent=2))
+    staged.replace(folder / "summary.json")  # atomic: old or new summary, never half of one
+    return folder
+
+
+def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:
+    """Run several scenarios one after another; return their result folders."""
+    return [run_scenario(Path(p), Path(out_dir), **kwargs) for p in paths]

@@ -1,0 +1,360 @@
+"""Stage 1: scenario YAML -> resolved, validated `Scenario` with provenance.
+
+A scenario file may `extends:` another (a path relative to itself). Resolution merges the chain
+from the root down: mappings merge key by key, lists are replaced, except `data_overrides`, which
+accumulate (parent first). The resolved scenario records, for every value, the file that set it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from npvi_model.errors import InputError, Problem, did_you_mean
+from npvi_model.sets import DATA_YEARS, DEFAULT_MODEL_YEARS, FIRST_YEAR, LAST_YEAR, SECTORS
+from npvi_model.tables import TABLES
+
+MAX_SCENARIO_BYTES = 1_000_000
+WEATHER_YEARS = (1987, 1997, 2004, 2019, 2023)
+Sector = Literal["refining", "chemicals", "fertiliser", "steel", "other"]
+assert set(SECTORS) == set(Sector.__args__)  # one list of sectors, checked here
+
+NonNegative = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+ModelYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=False)
+
+
+def _finite(values: dict[int, float]) -> dict[int, float]:
+    for year, value in values.items():
+        if not math.isfinite(value):
+            raise ValueError(f"value for {year} is {value}, expected a finite number")
+    return values
+
+
+class TimeConfig(Strict):
+    """Time resolution within a model year."""
+
+    resolution: Literal["representative", "full"] = "representative"
+    typical_days: int = Field(12, ge=1, le=365, description="representative days (tsam)")
+    weather_year: Literal[1987, 1997, 2004, 2019, 2023] = 2023
+    electricity_profile: Literal[
+        "industry_other_2019", "industry_other_2023", "industry_ict_2023", "flat"
+    ] = "industry_other_2019"
+
+
+class SolverConfig(Strict):
+    """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS)."""
+
+    algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "ipm"
+    time_limit_s: float = Field(3600.0, gt=0)
+    threads: int = Field(1, ge=1, le=64)
+    options: dict[str, float | int | bool | str] = Field(default_factory=dict)
+
+
+class Parameters(Strict):
+    """Model parameters. Every default here is a labelled modelling assumption (flag A)."""
+
+    discount_rate: float = Field(0.04, ge=0, le=0.2, description="A: real social discount rate")
+    base_year: ModelYear = 2025
+    investment_wacc: float = Field(
+        0.07, ge=0, le=0.3, description="A: WACC for annuities (ETM electrolyser WACC 7 %)"
+    )
+    industry_share_of_offshore_wind: Share = Field(
+        0.6, description="A: share of the national offshore wind roadmap available to industry"
+    )
+    offshore_wind_roadmap: Literal["max", "fixed"] = Field(
+        "max", description="max: roadmap caps industry wind; fixed: it must all be built"
+    )
+    offshore_wind_delay_years: int = Field(0, ge=0, le=20)
+    h2_import_earliest_year: int = Field(2025, ge=2000, le=2100)
+    emission_caps_mt: dict[ModelYear, NonNegative] = Field(default_factory=dict)
+    emission_cap_penalty_eur_per_t: NonNegative = 300.0
+    other_emissions_abatement: dict[ModelYear, Share] = Field(
+        default_factory=lambda: {2025: 0.0, 2050: 1.0},
+        description="A: share of emissions outside the modelled carriers abated, by year",
+    )
+    green_access_threshold: Share = 0.9
+
+    _check_caps = field_validator("emission_caps_mt", "other_emissions_abatement")(_finite)
+
+
+class DemandPath(Strict):
+    """A development path: per-sector trajectories (anchor years, interpolated linearly)."""
+
+    production_index: dict[Sector, dict[ModelYear, NonNegative]] = Field(default_factory=dict)
+    domestic_share: dict[Sector, dict[ModelYear, Share]] = Field(default_factory=dict)
+
+
+class DataOverride(Strict):
+    """Set values of a data table, in the rows whose key columns match `where`."""
+
+    table: str
+    where: dict[str, str | int | float] = Field(default_factory=dict)
+    set: dict[str, float]
+
+    @model_validator(mode="after")
+    def _check_against_dictionary(self) -> DataOverride:
+        spec = TABLES.get(self.table)
+        if spec is None:
+            raise ValueError(
+                f"unknown table '{self.table}'{did_you_mean(self.table, list(TABLES))}; "
+                f"expected one of {', '.join(TABLES)}"
+            )
+        for key in self.where:
+            if key not in spec.column_names:
+                raise ValueError(
+                    f"table '{self.table}' has no column '{key}'"
+                    f"{did_you_mean(key, spec.column_names)}"
+                )
+        for column, value in self.set.items():
+            if column not in spec.value_columns:
+                raise ValueError(
+                    f"cannot set '{column}' in table '{self.table}'"
+                    f"{did_you_mean(column, spec.value_columns)}; settable columns: "
+                    f"{', '.join(spec.value_columns)}"
+                )
+            if not math.isfinite(value):
+                raise ValueError(f"value for '{column}' is {value}, expected a finite number")
+        return self
+
+
+class Scenario(Strict):
+    """A resolved scenario."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    description: str = ""
+    years: list[ModelYear] = Field(default_factory=lambda: list(DEFAULT_MODEL_YEARS))
+    time: TimeConfig = Field(default_factory=TimeConfig)
+    solver: SolverConfig = Field(default_factory=SolverConfig)
+    parameters: Parameters = Field(default_factory=Parameters)
+    demand_path: DemandPath = Field(default_factory=DemandPath)
+    data_overrides: list[DataOverride] = Field(default_factory=list)
+
+    @field_validator("years")
+    @classmethod
+    def _years_in_order(cls, years: list[int]) -> list[int]:
+        if not years:
+            raise ValueError("at least one model year is needed")
+        for earlier, later in zip(years, years[1:], strict=False):
+            if later <= earlier:
+                raise ValueError(
+                    f"years must be strictly increasing, but {later} follows {earlier}"
+                )
+        return years
+
+
+class ResolvedScenario(BaseModel):
+    """The validated scenario, the chain of files it came from, and per-value provenance."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    scenario: Scenario
+    files: list[str]
+    provenance: dict[str, str]
+    raw: dict[str, Any]
+
+
+# --------------------------------------------------------------------------------------------
+# YAML reading
+
+
+def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError([Problem(shown, "", "file not found")])
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        raise InputError([Problem(shown, "", f"file is {size} bytes, over the limit of "
+                                  f"{MAX_SCENARIO_BYTES} bytes for a scenario")])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError([Problem(shown, f"byte {err.start}", "not valid UTF-8 text "
+                                  "(save the file as UTF-8)")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InputError([Problem(shown, where, f"broken YAML: {what}")]) from None
+    if data is None:
+        raise InputError([Problem(shown, "", "the scenario is empty; expected a mapping with at "
+                                  "least `extends:` or `name:`")])
+    if not isinstance(data, dict):
+        raise InputError([Problem(shown, "", f"expected a mapping of keys to values, got a "
+                                  f"{type(data).__name__}")])
+    return data
+
+
+def _merge(base: dict, child: dict, child_file: str, prov: dict[str, str], prefix: str = "") -> dict:
+    """Merge `child` into `base`; record the file of every leaf value set by `child`."""
+    out = dict(base)
+    for key, value in child.items():
+        dotted = f"{prefix}{key}"
+        if key == "data_overrides" and not prefix:
+            if not isinstance(value, list):
+                out[key] = value  # the schema reports the wrong type
+                prov[dotted] = child_file
+                continue
+            start = len(out.get(key) or [])
+            out[key] = list(out.get(key) or []) + value
+            for i in range(len(value)):
+                prov[f"data_overrides[{start + i}]"] = child_file
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value, child_file, prov, f"{dotted}.")
+        else:
+            out[key] = value
+            for leaf in _leaves(value, dotted):
+                prov[leaf] = child_file
+            # a replaced mapping drops the parent's provenance below it
+            for old in [k for k in prov if k.startswith(f"{dotted}.") and k not in _leaves(value, dotted)]:
+                del prov[old]
+    return out
+
+
+def _leaves(value: Any, prefix: str) -> list[str]:
+    if isinstance(value, dict) and value:
+        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{prefix}.{k}")]
+    return [prefix]
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _chain(path: Path, root: Path, allow_outside: bool, seen: list[Path]) -> list[tuple[Path, dict]]:
+    """The extends chain of `path`, root-most first."""
+    path = path.resolve()
+    shown = _shown(path)
+    if path in seen:
+        cycle = " -> ".join(_shown(p) for p in [*seen, path])
+        raise InputError([Problem(shown, "extends", f"cycle in extends: {cycle}")])
+    data = _read_yaml(path, shown)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return [(path, data)]
+    if not isinstance(parent, str) or not parent.strip():
+        raise InputError([Problem(shown, "extends", f"value {parent!r}: expected a relative "
+                                  "path to another scenario file")])
+    parent_path = (path.parent / parent).resolve()
+    if not allow_outside and not parent_path.is_relative_to(root):
+        raise InputError([Problem(shown, "extends", f"value '{parent}' points outside the "
+                                  f"scenario folder {_shown(root)}; pass --allow-outside-extends "
+                                  "to allow it")])
+    if not parent_path.is_file():
+        raise InputError([Problem(shown, "extends", f"value '{parent}': file not found")])
+    return [*_chain(parent_path, root, allow_outside, [*seen, path]), (path, data)]
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Field names allowed at a location of the schema, for did-you-mean hints."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        args = getattr(annotation, "__args__", ())
+        model = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
+        if model is None:
+            if part in ("production_index", "domestic_share"):
+                return list(SECTORS)
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _problems_from(err: ValidationError, files: dict[str, str], default_file: str) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        dotted = ".".join(str(p) for p in loc)
+        for i, p in enumerate(loc):
+            if isinstance(p, int) and i > 0:
+                dotted = ".".join(str(x) for x in loc[:i]) + f"[{p}]" + (
+                    "." + ".".join(str(x) for x in loc[i + 1:]) if loc[i + 1:] else "")
+                break
+        file = _file_for(dotted, files, default_file)
+        value = e.get("input")
+        if e["type"] == "extra_forbidden":
+            hint = did_you_mean(str(loc[-1]), _allowed_keys(loc))
+            msg = f"unknown key '{loc[-1]}'{hint}"
+        elif e["type"] == "literal_error":
+            msg = f"value {value!r}: expected {e['ctx']['expected']}"
+        else:
+            text = e["msg"].removeprefix("Value error, ")
+            shown_value = value if not isinstance(value, dict | list) else type(value).__name__
+            msg = f"value {shown_value!r}: {text}"
+        problems.append(Problem(file, dotted, msg))
+    return problems
+
+
+def _file_for(dotted: str, prov: dict[str, str], default: str) -> str:
+    key = dotted
+    while key:
+        if key in prov:
+            return prov[key]
+        hits = [f for k, f in prov.items() if k.startswith(key + ".") or k.startswith(key + "[")]
+        if hits:
+            return hits[-1]
+        key = key.rsplit(".", 1)[0] if "." in key else ""
+    return default
+
+
+def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
+    """Read a scenario file and its `extends` chain, merge, validate. Raises InputError."""
+    path = Path(path)
+    root = path.resolve().parent
+    chain = _chain(path, root, allow_outside, [])
+    merged: dict[str, Any] = {}
+    prov: dict[str, str] = {}
+    for file_path, data in chain:
+        merged = _merge(merged, data, _shown(file_path), prov)
+    top_file, top_data = chain[-1]
+    if "name" not in top_data:
+        merged["name"] = top_file.stem
+        prov["name"] = _shown(top_file)
+    try:
+        scenario = Scenario.model_validate(merged)
+    except ValidationError as err:
+        raise InputError(_problems_from(err, prov, _shown(top_file))) from None
+    missing = [y for y in scenario.years if y not in DATA_YEARS]
+    if missing:
+        raise InputError([Problem(_file_for("years", prov, _shown(top_file)), "years",
+                                  f"years {missing} are outside the data years")])
+    return ResolvedScenario(
+        scenario=scenario,
+        files=[_shown(p) for p, _ in chain],
+        provenance=dict(sorted(prov.items())),
+        raw=merged,
+    )
+
+
+def interpolate_anchors(anchors: dict[int, float], years: list[int], default: float) -> dict[int, float]:
+    """Linear interpolation between anchor years, flat outside them; `default` without anchors."""
+    if not anchors:
+        return {y: default for y in years}
+    points = sorted(anchors.items())
+    out = {}
+    for y in years:
+        if y <= points[0][0]:
+            out[y] = points[0][1]
+        elif y >= points[-1][0]:
+            out[y] = points[-1][1]
+        else:
+            for (y0, v0), (y1, v1) in zip(points, points[1:], strict=False):
+                if y0 <= y <= y1:
+                    out[y] = v0 + (v1 - v0) * (y - y0) / (y1 - y0)
+                    break
+    return out

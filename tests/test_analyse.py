@@ -87,12 +87,23 @@ def _capacity_ds():
     Offshore wind: 2025 RM 5; 2030 RM 10 + CH 5 = 15; 2035 RM 20 + CH 10 + offshore
     electrolysis 1 = 31."""
     ds = _zero_capacity(make_results(years=(2025, 2030, 2035)))
-    for cl, y, v in [("RM", 2025, 0.2), ("CH", 2025, 0.2), ("RM", 2030, 2), ("CH", 2030, 1),
-                     ("RM", 2035, 5), ("CH", 2035, 3)]:
+    for cl, y, v in [
+        ("RM", 2025, 0.2),
+        ("CH", 2025, 0.2),
+        ("RM", 2030, 2),
+        ("CH", 2030, 1),
+        ("RM", 2035, 5),
+        ("CH", 2035, 3),
+    ]:
         _set_cap(ds, "electrolyser", cl, y, v)
     _set_cap(ds, "offshore_electrolysis", "CH", 2035, 1.0)
-    for cl, y, v in [("RM", 2025, 5), ("RM", 2030, 10), ("CH", 2030, 5), ("RM", 2035, 20),
-                     ("CH", 2035, 10)]:
+    for cl, y, v in [
+        ("RM", 2025, 5),
+        ("RM", 2030, 10),
+        ("CH", 2030, 5),
+        ("RM", 2035, 20),
+        ("CH", 2035, 10),
+    ]:
         _set_cap(ds, "offshore_wind", cl, y, v)
     set_policy_targets(ds, {"electrolysis_gw": {2025: 0.5, 2030: 4.0}})
     return ds
@@ -289,8 +300,9 @@ def _two_paths():
     _set_cap(b, "electrolyser", "RM", 2035, 8)
     _set_cap(b, "h2_import_terminal", "RM", 2035, 2)
     _set_cap(b, "offshore_wind", "RM", 2030, 1)
-    b["supply"].loc[dict(carrier="electricity", source="offshore_wind", cluster="RM",
-                         year=2030)] = 8.76
+    b["supply"].loc[
+        dict(carrier="electricity", source="offshore_wind", cluster="RM", year=2030)
+    ] = 8.76
     b["unmet"].loc[dict(carrier="hydrogen")] = 0.0
     return a, b
 
@@ -372,8 +384,15 @@ def test_write_comparison_replaces_out_dir_atomically(tmp_path):
     out.mkdir()
     (out / "stale.csv").write_text("old")
     paths = analyse.write_comparison(dirs, out)
-    assert {"no_regret", "vollooprisico", "bottlenecks", "emissions_vs_targets",
-            "access_timeline", "capacity_vs_targets", "fit_in_time"} <= set(paths)
+    assert {
+        "no_regret",
+        "vollooprisico",
+        "bottlenecks",
+        "emissions_vs_targets",
+        "access_timeline",
+        "capacity_vs_targets",
+        "fit_in_time",
+    } <= set(paths)
     assert all(p.is_file() and p.parent == out.resolve() for p in paths.values())
     assert not (out / "stale.csv").exists()
     nr = pd.read_csv(paths["no_regret"])

@@ -474,7 +474,7 @@ def bottleneck_ranking(
         frame = frame[frame["rank_in_unit"] <= top]
     frame["location_name"] = frame["limit_location"].map(cluster_name)
     frame["value_unit"] = frame["limit_unit"].map(lambda u: f"EUR/({u}*yr)" if u else "EUR/yr")
-    frame["label"] = frame["limit_label"] + ", " + frame["year"].astype(str)
+    frame["label"] = frame["limit_label"].astype(str) + ", " + frame["year"].astype(str)
     columns = [
         "limit_unit",
         "rank_in_unit",
@@ -620,7 +620,7 @@ def _energy_use_twh(ds: xr.Dataset, technology: str) -> xr.DataArray | None:
     if technology == "co2_sink" and "co2_stored" in ds:
         return ds["co2_stored"]
     if technology == "electrolyser" and "dispatch_gw" in ds:
-        comps = [c for c in ds["component"].values if str(c) in ("electrolyser", "electrolysis")]
+        comps = [c for c in ds["component"].values if str(c) == "electrolyser_input"]
         if comps and "electricity" in ds["carrier"].values:
             draw = -ds["dispatch_gw"].sel(carrier="electricity", component=comps).sum("component")
             if float(np.abs(draw).sum()) > 0:

@@ -121,7 +121,8 @@ def compare(
 
     _require_results(folders)
     tables = analyse.write_comparison(folders, out)
-    analyse.print_comparison(analyse.compare_tables(folders), console)
+    datasets = [analyse.load_results(f) for f in folders]
+    analyse.print_comparison(analyse.comparison_tables(datasets), console)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
 
 

@@ -14,10 +14,18 @@ from npvi_model.scenario import SolverConfig
 from npvi_model.sets import SECTORS
 from npvi_model.solve import solve
 
-TECH_UNITS = {"offshore_wind": "GW", "electrolyser": "GW", "offshore_electrolysis": "GW",
-              "grid_connection": "GW", "electricity_corridor": "GW", "h2_pipeline": "GW",
-              "h2_import_terminal": "GW", "h2_storage": "GWh", "co2_pipeline": "Mt/yr",
-              "co2_sink": "Mt/yr"}
+TECH_UNITS = {
+    "offshore_wind": "GW",
+    "electrolyser": "GW",
+    "offshore_electrolysis": "GW",
+    "grid_connection": "GW",
+    "electricity_corridor": "GW",
+    "h2_pipeline": "GW",
+    "h2_import_terminal": "GW",
+    "h2_storage": "GWh",
+    "co2_pipeline": "Mt/yr",
+    "co2_sink": "Mt/yr",
+}
 
 
 def micro_inputs(
@@ -50,8 +58,9 @@ def micro_inputs(
         period = [t // hours_per_period for t in slices]
         hour = [t % hours_per_period for t in slices]
         days = day_period
-    ds = xr.Dataset(coords={"year": years, "cluster": clusters, "slice": slices,
-                            "day": list(range(len(days)))})
+    ds = xr.Dataset(
+        coords={"year": years, "cluster": clusters, "slice": slices, "day": list(range(len(days)))}
+    )
     nY, nC = len(years), len(clusters)
     ds["year_weight"] = ("year", np.ones(nY))
     if discount_rate:
@@ -69,11 +78,20 @@ def micro_inputs(
     ds["electricity_profile"] = ("slice", np.ones(n_t))
     ds["day_period"] = ("day", np.array(days))
     zeros_cy = np.zeros((nC, nY))
-    for name in ("electricity_demand_twh", "hydrogen_demand_twh", "co2_capture_plan_mt",
-                 "other_emissions_mt"):
+    for name in (
+        "electricity_demand_twh",
+        "hydrogen_demand_twh",
+        "co2_capture_plan_mt",
+        "other_emissions_mt",
+    ):
         ds[name] = (("cluster", "year"), zeros_cy.copy())
-    for name in ("price_grid_electricity", "price_hydrogen_import", "price_co2_emission",
-                 "price_co2_transport_storage", "grid_renewable_share"):
+    for name in (
+        "price_grid_electricity",
+        "price_hydrogen_import",
+        "price_co2_emission",
+        "price_co2_transport_storage",
+        "grid_renewable_share",
+    ):
         ds[name] = ("year", np.zeros(nY))
     ds["price_natural_gas"] = ("year", np.full(nY, 50.0))
     ds["emission_cap_mt"] = ("year", np.full(nY, np.nan))
@@ -85,18 +103,27 @@ def micro_inputs(
     ds["landing_limit_gw"] = ("cluster", np.full(nC, 1e3))
     ds.coords["demand_carrier"] = ["electricity", "hydrogen", "co2_capture"]
     ds.coords["sector"] = list(SECTORS)
-    ds["demand_by_sector"] = (("demand_carrier", "sector", "cluster", "year"),
-                              np.zeros((3, len(SECTORS), nC, nY)))
+    ds["demand_by_sector"] = (
+        ("demand_carrier", "sector", "cluster", "year"),
+        np.zeros((3, len(SECTORS), nC, nY)),
+    )
     ds.coords["target"] = ["electrolysis_gw"]
     ds["policy_target"] = (("target", "year"), np.full((1, nY), np.nan))
     _set_assets(ds, list(assets))
     ds.attrs.update(
-        scenario="micro", hours_per_period=hours_per_period, time_resolution="representative",
-        fallback_electricity_gas_per_unit=1.0, fallback_electricity_t_co2_per_mwh=0.2,
-        fallback_hydrogen_gas_per_unit=1.0, fallback_hydrogen_t_co2_per_mwh=0.2,
-        offshore_wind_roadmap_mode="max", h2_import_earliest_year=2000,
-        industry_share_of_offshore_wind=1.0, investment_wacc=0.0,
-        emission_cap_penalty_eur_per_t=0.0, green_access_threshold=0.9,
+        scenario="micro",
+        hours_per_period=hours_per_period,
+        time_resolution="representative",
+        fallback_electricity_gas_per_unit=1.0,
+        fallback_electricity_t_co2_per_mwh=0.2,
+        fallback_hydrogen_gas_per_unit=1.0,
+        fallback_hydrogen_t_co2_per_mwh=0.2,
+        offshore_wind_roadmap_mode="max",
+        h2_import_earliest_year=2000,
+        industry_share_of_offshore_wind=1.0,
+        investment_wacc=0.0,
+        emission_cap_penalty_eur_per_t=0.0,
+        green_access_threshold=0.9,
     )
     return ds
 
@@ -112,17 +139,35 @@ def _set_assets(ds: xr.Dataset, assets: list[dict]) -> None:
     ds.coords["asset_to"] = ("asset", [a.get("to", a["loc"]) for a in assets])
 
     def per_year(value):
-        return [value.get(y, 0.0) for y in years] if isinstance(value, dict) else [value] * len(years)
+        return (
+            [value.get(y, 0.0) for y in years] if isinstance(value, dict) else [value] * len(years)
+        )
 
-    ds["existing_capacity"] = (("asset", "year"),
-                               np.array([per_year(a.get("existing", 0.0)) for a in assets],
-                                        dtype=float).reshape(len(assets), len(years)))
-    ds["earliest_new_year"] = ("asset", np.array([a.get("earliest", 0) for a in assets], dtype=float))
-    ds["max_new_capacity"] = ("asset", np.array([a.get("max_new", 0.0) for a in assets], dtype=float))
-    ds["max_build_per_year"] = ("asset", np.array([a.get("rate", 1e6) for a in assets], dtype=float))
+    ds["existing_capacity"] = (
+        ("asset", "year"),
+        np.array([per_year(a.get("existing", 0.0)) for a in assets], dtype=float).reshape(
+            len(assets), len(years)
+        ),
+    )
+    ds["earliest_new_year"] = (
+        "asset",
+        np.array([a.get("earliest", 0) for a in assets], dtype=float),
+    )
+    ds["max_new_capacity"] = (
+        "asset",
+        np.array([a.get("max_new", 0.0) for a in assets], dtype=float),
+    )
+    ds["max_build_per_year"] = (
+        "asset",
+        np.array([a.get("rate", 1e6) for a in assets], dtype=float),
+    )
     for par, default in (("capex", 0.0), ("fom", 0.0), ("lifetime", 30.0), ("efficiency", 0.5)):
-        ds[par] = (("asset", "year"), np.array([per_year(a.get(par, default)) for a in assets],
-                                               dtype=float).reshape(len(assets), len(years)))
+        ds[par] = (
+            ("asset", "year"),
+            np.array([per_year(a.get(par, default)) for a in assets], dtype=float).reshape(
+                len(assets), len(years)
+            ),
+        )
 
 
 def solve_micro(inputs: xr.Dataset) -> tuple[pyo.ConcreteModel, dict]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from micro import micro_inputs, solve_micro, val
 
 from npvi_model.extract import extract
 from npvi_model.inputs import discount_weights, year_weights
 from npvi_model.model.investment import capital_recovery_factor
-from micro import micro_inputs, solve_micro, val
 
 
 def test_one_cluster_two_hours_one_electrolyser():
@@ -24,10 +24,12 @@ def test_one_cluster_two_hours_one_electrolyser():
     Cost: 4380 GWh x 1 x 50 EUR/MWh = 219 MEUR. Emissions: 4380 GWh x 0.2 t/MWh = 0.876 Mt.
     H2 price in slice 1 = the fallback's 50 EUR/MWh.
     """
-    ds = micro_inputs(assets=[
-        {"tech": "offshore_wind", "loc": "A", "existing": 2.0},
-        {"tech": "electrolyser", "loc": "A", "existing": 2.0},
-    ])
+    ds = micro_inputs(
+        assets=[
+            {"tech": "offshore_wind", "loc": "A", "existing": 2.0},
+            {"tech": "electrolyser", "loc": "A", "existing": 2.0},
+        ]
+    )
     ds["hydrogen_demand_twh"][:] = 8.76
     m, duals = solve_micro(ds)
     assert val(m.electrolyser_input, "A", 2030, 0) == pytest.approx(2.0)
@@ -35,7 +37,9 @@ def test_one_cluster_two_hours_one_electrolyser():
     assert val(m.h2_fallback, "A", 2030, 1) == pytest.approx(1.0)
     assert m.total_cost() == pytest.approx(219.0)
     res = extract(m, ds, duals)
-    assert float(res["unmet"].sel(carrier="hydrogen", cluster="A", year=2030)) == pytest.approx(4.38)
+    assert float(res["unmet"].sel(carrier="hydrogen", cluster="A", year=2030)) == pytest.approx(
+        4.38
+    )
     assert float(res["emissions"].sel(year=2030)) == pytest.approx(0.876)
     price_slice_1 = duals[m.h2_balance["A", 2030, 1]] / (4380 * 1e-3)
     assert abs(price_slice_1) == pytest.approx(50.0)
@@ -47,10 +51,15 @@ def test_corridor_binds_and_its_marginal_value():
     One more MW of corridor saves 1 MWh of fallback every hour: 50 EUR/MWh x 8760 h =
     438,000 EUR per MW per year.
     """
-    ds = micro_inputs(clusters=("A", "B"), slice_weights=(8760.0,), wind_cf=(1.0,), assets=[
-        {"tech": "offshore_wind", "loc": "A", "existing": 3.0},
-        {"tech": "electricity_corridor", "loc": "AB", "from": "A", "to": "B", "existing": 1.0},
-    ])
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        slice_weights=(8760.0,),
+        wind_cf=(1.0,),
+        assets=[
+            {"tech": "offshore_wind", "loc": "A", "existing": 3.0},
+            {"tech": "electricity_corridor", "loc": "AB", "from": "A", "to": "B", "existing": 1.0},
+        ],
+    )
     ds["electricity_demand_twh"].loc[{"cluster": "B"}] = 17.52
     m, duals = solve_micro(ds)
     assert val(m.corridor_forward, "electricity_corridor:AB", 2030, 0) == pytest.approx(1.0)
@@ -65,12 +74,22 @@ def test_backbone_section_opens_in_2030():
     """H2 import terminal 2 GW at A (import price 0); H2 demand 1 GW at B; the section A-B
     (2 GW) opens in 2030. In 2025 B has no access: 8.76 TWh falls back; in 2030 none does.
     """
-    ds = micro_inputs(clusters=("A", "B"), years=(2025, 2030), slice_weights=(8760.0,),
-                      wind_cf=(0.0,), assets=[
-        {"tech": "h2_import_terminal", "loc": "A", "existing": 2.0},
-        {"tech": "h2_pipeline", "loc": "AB", "from": "A", "to": "B",
-         "existing": {2025: 0.0, 2030: 2.0}},
-    ])
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        years=(2025, 2030),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "h2_import_terminal", "loc": "A", "existing": 2.0},
+            {
+                "tech": "h2_pipeline",
+                "loc": "AB",
+                "from": "A",
+                "to": "B",
+                "existing": {2025: 0.0, 2030: 2.0},
+            },
+        ],
+    )
     ds["hydrogen_demand_twh"].loc[{"cluster": "B"}] = 8.76
     m, duals = solve_micro(ds)
     res = extract(m, ds, duals)
@@ -78,7 +97,8 @@ def test_backbone_section_opens_in_2030():
     assert float(unmet.sel(year=2025)) == pytest.approx(8.76)
     assert float(unmet.sel(year=2030)) == pytest.approx(0.0, abs=1e-9)
     assert float(res["green_share"].sel(carrier="hydrogen", cluster="B", year=2030)) == (
-        pytest.approx(1.0))
+        pytest.approx(1.0)
+    )
 
 
 def test_co2_sink_full():
@@ -86,9 +106,13 @@ def test_co2_sink_full():
     EUR/t. It captures and stores 2 Mt, emits 1 Mt. Cost: 2 x 20 + 1 x 100 = 140 MEUR.
     One more t/yr of sink saves 100 - 20 = 80 EUR per t/yr.
     """
-    ds = micro_inputs(slice_weights=(8760.0,), wind_cf=(0.0,), assets=[
-        {"tech": "co2_sink", "loc": "S1", "from": "A", "to": "A", "existing": 2.0},
-    ])
+    ds = micro_inputs(
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "co2_sink", "loc": "S1", "from": "A", "to": "A", "existing": 2.0},
+        ],
+    )
     ds["co2_capture_plan_mt"][:] = 3.0
     ds["price_co2_emission"][:] = 100.0
     ds["price_co2_transport_storage"][:] = 20.0
@@ -98,10 +122,13 @@ def test_co2_sink_full():
     res = extract(m, ds, duals)
     assert float(res["emissions"].sel(year=2030)) == pytest.approx(1.0)
     assert float(res["limit_marginal_value"].sel(limit="co2_sink:S1", year=2030)) == (
-        pytest.approx(80.0))
+        pytest.approx(80.0)
+    )
     # nothing stored that was not captured
-    assert float(res["co2_stored"].sum()) <= float(res["supply"].sel(
-        carrier="co2", source="captured").sum()) + 1e-9
+    assert (
+        float(res["co2_stored"].sum())
+        <= float(res["supply"].sel(carrier="co2", source="captured").sum()) + 1e-9
+    )
 
 
 def test_lifetime_retires_capacity_and_annuity():
@@ -111,12 +138,23 @@ def test_lifetime_retires_capacity_and_annuity():
     so a second vintage of 2 GW is built in 2045.
     Annuity = 2 GW x 1000 MEUR/GW / 15 yr = 133.33 MEUR/yr in every year a vintage serves.
     """
-    ds = micro_inputs(years=(2025, 2035, 2045), slice_weights=(8760.0,), wind_cf=(0.0,),
-                      assets=[
-        {"tech": "grid_connection", "loc": "A", "existing": 10.0},
-        {"tech": "electrolyser", "loc": "A", "max_new": 10.0, "earliest": 2025, "capex": 1000.0,
-         "life": 15.0, "lifetime": 15.0},
-    ])
+    ds = micro_inputs(
+        years=(2025, 2035, 2045),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "grid_connection", "loc": "A", "existing": 10.0},
+            {
+                "tech": "electrolyser",
+                "loc": "A",
+                "max_new": 10.0,
+                "earliest": 2025,
+                "capex": 1000.0,
+                "life": 15.0,
+                "lifetime": 15.0,
+            },
+        ],
+    )
     ds["hydrogen_demand_twh"][:] = 8.76
     ds["price_natural_gas"][:] = 1000.0  # grey H2 far dearer than building
     m, _ = solve_micro(ds)
@@ -132,16 +170,23 @@ def test_lifetime_retires_capacity_and_annuity():
 def test_nothing_is_built_before_its_earliest_year():
     """Same as above but the electrolyser's earliest year is 2035: 2025 falls back to grey H2
     (8.76 TWh), from 2035 on the electrolyser serves the demand."""
-    ds = micro_inputs(years=(2025, 2035), slice_weights=(8760.0,), wind_cf=(0.0,), assets=[
-        {"tech": "grid_connection", "loc": "A", "existing": 10.0},
-        {"tech": "electrolyser", "loc": "A", "max_new": 10.0, "earliest": 2035, "capex": 100.0},
-    ])
+    ds = micro_inputs(
+        years=(2025, 2035),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "grid_connection", "loc": "A", "existing": 10.0},
+            {"tech": "electrolyser", "loc": "A", "max_new": 10.0, "earliest": 2035, "capex": 100.0},
+        ],
+    )
     ds["hydrogen_demand_twh"][:] = 8.76
     m, duals = solve_micro(ds)
     res = extract(m, ds, duals)
     assert ("electrolyser:A", 2025) not in m.new_capacity
     assert float(res["unmet"].sel(carrier="hydrogen", year=2025).sum()) == pytest.approx(8.76)
-    assert float(res["unmet"].sel(carrier="hydrogen", year=2035).sum()) == pytest.approx(0, abs=1e-9)
+    assert float(res["unmet"].sel(carrier="hydrogen", year=2035).sum()) == pytest.approx(
+        0, abs=1e-9
+    )
 
 
 def test_discount_weights_by_hand():
@@ -155,8 +200,9 @@ def test_discount_weights_by_hand():
     assert list(w) == [5.0, 5.0]
     dw = discount_weights([2025, 2030], w, 0.04, 2025)
     assert dw == pytest.approx([4.629895, 3.805435], rel=1e-6)
-    ds = micro_inputs(years=(2025, 2030), slice_weights=(8760.0,), wind_cf=(0.0,),
-                      discount_rate=0.04)
+    ds = micro_inputs(
+        years=(2025, 2030), slice_weights=(8760.0,), wind_cf=(0.0,), discount_rate=0.04
+    )
     ds["other_emissions_mt"][:] = 1.0
     ds["price_co2_emission"][:] = 100.0
     m, _ = solve_micro(ds)
@@ -170,14 +216,20 @@ def test_storage_carries_hydrogen_across_days():
     183 x 24 GWh = 4392 GWh. With a 2000 GWh cavern charged on windy days (surplus 1 GW x 4368 h
     is ample), the calm days draw 2000 GWh from it: 4392 - 2000 = 2392 GWh = 2.392 TWh unmet.
     """
+
     def case(storage_gwh):
         weights = [182.0] * 24 + [183.0] * 24
-        ds = micro_inputs(slice_weights=weights, wind_cf=[1.0] * 24 + [0.0] * 24,
-                          hours_per_period=24, day_period=[0] * 182 + [1] * 183, assets=[
-            {"tech": "offshore_wind", "loc": "A", "existing": 4.0},
-            {"tech": "electrolyser", "loc": "A", "existing": 4.0},
-            {"tech": "h2_storage", "loc": "A", "existing": storage_gwh},
-        ])
+        ds = micro_inputs(
+            slice_weights=weights,
+            wind_cf=[1.0] * 24 + [0.0] * 24,
+            hours_per_period=24,
+            day_period=[0] * 182 + [1] * 183,
+            assets=[
+                {"tech": "offshore_wind", "loc": "A", "existing": 4.0},
+                {"tech": "electrolyser", "loc": "A", "existing": 4.0},
+                {"tech": "h2_storage", "loc": "A", "existing": storage_gwh},
+            ],
+        )
         ds["hydrogen_demand_twh"][:] = 8.76
         m, duals = solve_micro(ds)
         return m, extract(m, ds, duals)
@@ -211,10 +263,15 @@ def test_wind_is_landed_where_it_is_used_within_landing_limits():
     every hour: 50 EUR/MWh x 8760 h = 438,000 EUR per MW-year. The roadmap has no value at the
     margin: a 4th GW could land only at B, which needs no more.
     """
-    ds = micro_inputs(clusters=("A", "B"), slice_weights=(8760.0,), wind_cf=(1.0,), assets=[
-        {"tech": "offshore_wind", "loc": "A", "max_new": 10.0},
-        {"tech": "offshore_wind", "loc": "B", "max_new": 10.0},
-    ])
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        slice_weights=(8760.0,),
+        wind_cf=(1.0,),
+        assets=[
+            {"tech": "offshore_wind", "loc": "A", "max_new": 10.0},
+            {"tech": "offshore_wind", "loc": "B", "max_new": 10.0},
+        ],
+    )
     ds["electricity_demand_twh"][:] = 17.52
     ds["industry_wind_gw"][:] = 3.0
     ds["landing_limit_gw"][:] = [1.0, 5.0]

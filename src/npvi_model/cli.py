@@ -148,6 +148,64 @@ def _require_results(folders: list[Path]) -> None:
         _fail_input(InputError(missing))
 
 
+@app.command()
+def check(
+    scenarios: list[Path] = typer.Argument(None, help="scenario YAML files (default: every "
+                                           "scenarios/*.yaml not starting with '_')"),
+    reference: Path = typer.Option(Path("tests/reference"), help="folder of the references"),
+    update: bool = typer.Option(False, help="rewrite the references (needs --reason)"),
+    reason: str = typer.Option(None, help="one line for tests/reference/CHANGELOG.md"),
+    report_path: Path = typer.Option(Path("results/check.md"), "--report",
+                                     help="Markdown diff report"),
+    keep_results: Path = typer.Option(None, help="also write the result folders here"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+) -> None:
+    """Re-solve scenarios and compare with the committed references (exit 1 on differences)."""
+    from npvi_model.check import difference_rows, run_check, shipped_scenarios
+
+    files = list(scenarios) if scenarios else shipped_scenarios()
+    try:
+        with console.status("check: starting") as status:
+            result = run_check(files, reference, update=update, reason=reason,
+                               keep_results=keep_results, report_path=report_path,
+                               data_dir=data_dir, progress=lambda msg: status.update(msg))
+    except InputError as err:
+        _fail_input(err)
+    except SolveError as err:
+        err_console.print(f"[red]solver: {err.status}[/red] {err}", highlight=False)
+        raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]: references unchanged")
+        raise typer.Exit(130) from None
+    if result.differences:
+        ordered = ([d for d in result.differences if d.is_failure]
+                   + [d for d in result.differences if not d.is_failure])
+        shown = ordered[:40]
+        table = Table(title="differences: failures first, each sorted by size")
+        for col in ("scenario", "severity", "quantity", "index", "old", "new", "rel. change"):
+            table.add_column(col, justify="right" if col in ("old", "new", "rel. change")
+                             else "left", overflow="fold")
+        for row in difference_rows(shown):
+            style = "red" if row[1] == "FAIL" else None
+            table.add_row(*row, style=style)
+        console.print(table)
+        if len(result.differences) > len(shown):
+            console.print(f"... {len(result.differences) - len(shown)} more in {report_path}",
+                          highlight=False)
+    for name in result.scenarios:
+        n_fail = sum(d.is_failure for d in result.differences if d.scenario == name)
+        mark = "[red]FAIL[/red]" if n_fail else "[green]match[/green]"
+        console.print(f"{mark} {name} ({result.seconds.get(name, 0):.0f} s)"
+                      + (f": {n_fail} failing differences" if n_fail else ""), highlight=False)
+    console.print(f"wrote {report_path}", highlight=False)
+    if update:
+        console.print(f"[green]updated[/green] {len(result.updated)} references in {reference} "
+                      f"and {reference / 'CHANGELOG.md'}", highlight=False)
+        return
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @app.command("derive-demand")
 def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> None:
     """Rebuild data/demand_baseline.csv from the CES anchors and check the published totals."""

@@ -16,10 +16,20 @@ from npvi_model.outputs import ALL_SOURCES, EMISSION_CAUSES, OUTPUT_VARIABLES, S
 from npvi_model.sets import CARRIERS, CLUSTERS, SECTORS
 from npvi_model.tables import CAPACITY_UNIT
 
-CLUSTER_TECHNOLOGIES = ("offshore_wind", "electrolyser", "offshore_electrolysis",
-                        "grid_connection", "h2_import_terminal", "h2_storage", "co2_sink")
-LINK_TECHNOLOGIES = {"electricity_corridor": "electricity", "h2_pipeline": "hydrogen",
-                     "co2_pipeline": "co2"}
+CLUSTER_TECHNOLOGIES = (
+    "offshore_wind",
+    "electrolyser",
+    "offshore_electrolysis",
+    "grid_connection",
+    "h2_import_terminal",
+    "h2_storage",
+    "co2_sink",
+)
+LINK_TECHNOLOGIES = {
+    "electricity_corridor": "electricity",
+    "h2_pipeline": "hydrogen",
+    "co2_pipeline": "co2",
+}
 #: limit unit of a capacity unit, and the factor from MEUR per capacity unit to EUR per limit unit
 LIMIT_UNITS = {"GW": ("MW", 1e3), "GWh": ("MWh", 1e3), "Mt/yr": ("t/yr", 1.0)}
 PLAIN = {
@@ -86,8 +96,14 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ef, eb = link_flows(model.corridor_forward, model.corridor_backward, e_links)
     e_net = net_import(ef, eb, e_links)
     profile = np.array([d.elec_profile[t] for t in slices])
-    e_dem = np.array([[d.params["electricity_demand_twh"][(c, y)] for y in years]
-                      for c in clusters])[..., None] * 1000 / 8760 * profile
+    e_dem = (
+        np.array([[d.params["electricity_demand_twh"][(c, y)] for y in years] for c in clusters])[
+            ..., None
+        ]
+        * 1000
+        / 8760
+        * profile
+    )
     # hydrogen terms [GW]
     h_links = list(model.H_LINKS)
     eta = np.array([d.params["electrolyser_efficiency"][y] for y in years])[None, :, None]
@@ -104,8 +120,14 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
         st_net[clusters.index(c), years.index(y), slices.index(t)] += v
     for (c, y, t), v in _values(model.storage_charge).items():
         st_net[clusters.index(c), years.index(y), slices.index(t)] -= v
-    h_dem = np.array([[d.params["hydrogen_demand_twh"][(c, y)] for y in years]
-                      for c in clusters])[..., None] * 1000 / 8760 * np.ones(nT)
+    h_dem = (
+        np.array([[d.params["hydrogen_demand_twh"][(c, y)] for y in years] for c in clusters])[
+            ..., None
+        ]
+        * 1000
+        / 8760
+        * np.ones(nT)
+    )
     # co2 [Mt]
     plan = np.array([[d.params["co2_capture_plan_mt"][(c, y)] for y in years] for c in clusters])
     captured = np.zeros((nC, nY))
@@ -115,15 +137,29 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     for (a, y), v in _values(model.co2_stored).items():
         stored_c[clusters.index(d.asset_from[a]), years.index(y)] += v
 
-    ds = xr.Dataset(coords={"year": years, "cluster": clusters, "slice": slices,
-                            "carrier": list(CARRIERS), "sector": list(SECTORS)})
+    ds = xr.Dataset(
+        coords={
+            "year": years,
+            "cluster": clusters,
+            "slice": slices,
+            "carrier": list(CARRIERS),
+            "sector": list(SECTORS),
+        }
+    )
     ds["slice_weight_h"] = ("slice", w)
 
-    demand = np.stack([inputs["electricity_demand_twh"].values, inputs["hydrogen_demand_twh"].values,
-                       inputs["co2_capture_plan_mt"].values])
+    demand = np.stack(
+        [
+            inputs["electricity_demand_twh"].values,
+            inputs["hydrogen_demand_twh"].values,
+            inputs["co2_capture_plan_mt"].values,
+        ]
+    )
     ds["demand"] = (("carrier", "cluster", "year"), demand)
-    ds["demand_by_sector"] = (("carrier", "sector", "cluster", "year"),
-                              inputs["demand_by_sector"].values)
+    ds["demand_by_sector"] = (
+        ("carrier", "sector", "cluster", "year"),
+        inputs["demand_by_sector"].values,
+    )
 
     supply = np.full((len(CARRIERS), len(ALL_SOURCES), nC, nY), np.nan)
 
@@ -144,20 +180,25 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     put("co2", "fallback", plan - captured)
     ds = ds.assign_coords(source=list(ALL_SOURCES))
     ds["supply"] = (("carrier", "source", "cluster", "year"), supply)
-    ds["unmet"] = (("carrier", "cluster", "year"),
-                   np.stack([twh(e_fb), twh(h_fb), np.maximum(plan - captured, 0.0)]))
+    ds["unmet"] = (
+        ("carrier", "cluster", "year"),
+        np.stack([twh(e_fb), twh(h_fb), np.maximum(plan - captured, 0.0)]),
+    )
 
     res = inputs["grid_renewable_share"].values[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         non_fb = twh(wind_used) + twh(grid) + np.maximum(twh(e_net), 0)
-        green_frac = np.where(non_fb > 0, (twh(wind_used) + res * twh(grid)
-                                           + np.maximum(twh(e_net), 0)) / non_fb, 1.0)
+        green_frac = np.where(
+            non_fb > 0, (twh(wind_used) + res * twh(grid) + np.maximum(twh(e_net), 0)) / non_fb, 1.0
+        )
         e_share = np.where(demand[0] > 0, green_frac * (1 - twh(e_fb) / demand[0]), np.nan)
         h_nongreen = twh(h_fb) + twh(ely_h2) * (1 - green_frac)
         h_share = np.where(demand[1] > 0, 1 - h_nongreen / demand[1], np.nan)
         c_share = np.where(plan > 0, captured / plan, np.nan)
-    ds["green_share"] = (("carrier", "cluster", "year"),
-                         np.clip(np.stack([e_share, h_share, c_share]), 0.0, 1.0))
+    ds["green_share"] = (
+        ("carrier", "cluster", "year"),
+        np.clip(np.stack([e_share, h_share, c_share]), 0.0, 1.0),
+    )
 
     techs = list(CLUSTER_TECHNOLOGIES)
     capacity = np.zeros((len(techs), nC, nY))
@@ -188,21 +229,29 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
             flows[i] = ((hf[j] + hb[j]) * w).sum(axis=-1) * 1e-3
         else:
             flows[i] = [co2_flow.get((a, y), 0.0) for y in years]
-    ds = ds.assign_coords(link=links,
-                          link_carrier=("link", [LINK_TECHNOLOGIES[d.asset_tech[a]] for a in links]),
-                          link_from=("link", [d.asset_from[a] for a in links]),
-                          link_to=("link", [d.asset_to[a] for a in links]))
+    ds = ds.assign_coords(
+        link=links,
+        link_carrier=("link", [LINK_TECHNOLOGIES[d.asset_tech[a]] for a in links]),
+        link_from=("link", [d.asset_from[a] for a in links]),
+        link_to=("link", [d.asset_to[a] for a in links]),
+    )
     ds["link_capacity"] = (("link", "year"), link_cap)
     ds["link_flow"] = (("link", "year"), flows)
     hours = np.array([1.0 if d.asset_tech[a] == "co2_pipeline" else 8.76 for a in links])[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        ds["link_utilisation"] = (("link", "year"),
-                                  np.where(link_cap > 0, flows / (link_cap * hours), np.nan))
+        ds["link_utilisation"] = (
+            ("link", "year"),
+            np.where(link_cap > 0, flows / (link_cap * hours), np.nan),
+        )
 
-    wind_cap = np.array([[cap.get((f"offshore_wind:{c}", y), 0.0) for y in years] for c in clusters])
+    wind_cap = np.array(
+        [[cap.get((f"offshore_wind:{c}", y), 0.0) for y in years] for c in clusters]
+    )
     cf = np.array([d.wind_cf[t] for t in slices])
-    ds["curtailment"] = (("cluster", "year"),
-                         np.maximum(twh(wind_cap[..., None] * cf) - twh(wind_used), 0.0))
+    ds["curtailment"] = (
+        ("cluster", "year"),
+        np.maximum(twh(wind_cap[..., None] * cf) - twh(wind_used), 0.0),
+    )
     discharge = np.zeros((nC, nY, nT))
     for (c, y, t), v in _values(model.storage_discharge).items():
         discharge[clusters.index(c), years.index(y), slices.index(t)] = v
@@ -224,8 +273,12 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     gap = _values(model.emission_gap)
     ds["emission_gap"] = ("year", [gap.get(y, 0.0) for y in years])
 
-    costs = np.array([[pyo.value(getattr(model, COST_EXPRESSIONS[k])[y]) * 1e6 for y in years]
-                      for k in COST_EXPRESSIONS])
+    costs = np.array(
+        [
+            [pyo.value(getattr(model, COST_EXPRESSIONS[k])[y]) * 1e6 for y in years]
+            for k in COST_EXPRESSIONS
+        ]
+    )
     ds = ds.assign_coords(cost_component=list(COST_EXPRESSIONS))
     ds["cost"] = (("cost_component", "year"), costs)
 
@@ -237,13 +290,28 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
 
     _add_prices(ds, model, duals, w, dw, e_dem)
     _add_limit_values(ds, model, duals, dw)
-    _add_dispatch(ds, wind_used, grid, e_net, e_fb, e_dem, ely_in, ely_h2, off, imp, h_net,
-                  st_net, h_fb, h_dem)
+    _add_dispatch(
+        ds,
+        wind_used,
+        grid,
+        e_net,
+        e_fb,
+        e_dem,
+        ely_in,
+        ely_h2,
+        off,
+        imp,
+        h_net,
+        st_net,
+        h_fb,
+        h_dem,
+    )
 
     for var in OUTPUT_VARIABLES:
         ds[var.name].attrs.update(units=var.unit, description=var.description)
-    ds["policy_target"].attrs["note"] = ("offshore_wind_gw is the industry share of the national "
-                                         f"target (x {share:g})")
+    ds["policy_target"].attrs["note"] = (
+        f"offshore_wind_gw is the industry share of the national target (x {share:g})"
+    )
     ds["source"].attrs["by_carrier"] = str(SUPPLY_SOURCES)
     ds["cluster"].attrs["names"] = str(CLUSTERS)
     return ds
@@ -257,16 +325,21 @@ def _add_prices(ds, model, duals, w, dw, e_dem) -> None:
     d = model.data
     years, clusters, slices = d.years, d.clusters, d.slices
     price = np.full((3, len(clusters), len(years)), np.nan)
-    for k, (component, weights) in enumerate(((model.electricity_balance, e_dem),
-                                              (model.h2_balance, None))):
+    for k, (component, weights) in enumerate(
+        ((model.electricity_balance, e_dem), (model.h2_balance, None))
+    ):
         dual = _dual_array(component, duals)
         for c_i, c in enumerate(clusters):
             for y_i, y in enumerate(years):
-                per_mwh = np.array([dual[(c, y, t)] / (d.slice_weight[t] * dw[y] * 1e-3)
-                                    for t in slices])
+                per_mwh = np.array(
+                    [dual[(c, y, t)] / (d.slice_weight[t] * dw[y] * 1e-3) for t in slices]
+                )
                 wt = w * (weights[c_i, y_i] if weights is not None else 1.0)
-                price[k, c_i, y_i] = (float(np.sum(per_mwh * wt) / np.sum(wt)) if np.sum(wt) > 0
-                                      else float(np.mean(per_mwh)))
+                price[k, c_i, y_i] = (
+                    float(np.sum(per_mwh * wt) / np.sum(wt))
+                    if np.sum(wt) > 0
+                    else float(np.mean(per_mwh))
+                )
     dual = _dual_array(model.co2_balance, duals)
     for c_i, c in enumerate(clusters):
         for y_i, y in enumerate(years):
@@ -318,13 +391,15 @@ def _add_limit_values(ds, model, duals, dw) -> None:
                 add(kind, d.asset_loc[idx[0]], "Mt/yr", idx[1], value)
     for (a, y), value in _dual_array(model.build_rate, duals).items():
         if value:
-            add(f"{d.asset_tech[a]}_build_rate", d.asset_loc[a], CAPACITY_UNIT[d.asset_tech[a]],
-                y, value)
+            add(
+                f"{d.asset_tech[a]}_build_rate",
+                d.asset_loc[a],
+                CAPACITY_UNIT[d.asset_tech[a]],
+                y,
+                value,
+            )
     keys = sorted(rows)
-    if not keys:
-        keys_arr = np.zeros((0, len(years)))
-    else:
-        keys_arr = np.array([rows[k] for k in keys])
+    keys_arr = np.array([rows[k] for k in keys]) if keys else np.zeros((0, len(years)))
 
     def label(kind, loc):
         plain = PLAIN.get(kind, kind.replace("_", " "))
@@ -338,25 +413,55 @@ def _add_limit_values(ds, model, duals, dw) -> None:
     ds["limit_marginal_value"] = (("limit", "year"), keys_arr)
 
 
-def _add_dispatch(ds, wind_used, grid, e_net, e_fb, e_dem, ely_in, ely_h2, off, imp, h_net, st_net,
-                  h_fb, h_dem) -> None:
-    components = ["offshore_wind", "grid", "corridor_net_import", "electrolysis",
-                  "offshore_electrolysis", "import_terminal", "backbone_net_import",
-                  "storage_net_discharge", "fallback", "demand", "electrolyser_input"]
+def _add_dispatch(
+    ds, wind_used, grid, e_net, e_fb, e_dem, ely_in, ely_h2, off, imp, h_net, st_net, h_fb, h_dem
+) -> None:
+    components = [
+        "offshore_wind",
+        "grid",
+        "corridor_net_import",
+        "electrolysis",
+        "offshore_electrolysis",
+        "import_terminal",
+        "backbone_net_import",
+        "storage_net_discharge",
+        "fallback",
+        "demand",
+        "electrolyser_input",
+    ]
     shape = (2, len(components), *wind_used.shape)
     arr = np.full(shape, np.nan)
     terms = {
-        0: {"offshore_wind": wind_used, "grid": grid, "corridor_net_import": e_net,
-            "fallback": e_fb, "demand": -e_dem, "electrolyser_input": -ely_in},
-        1: {"electrolysis": ely_h2, "offshore_electrolysis": off, "import_terminal": imp,
-            "backbone_net_import": h_net, "storage_net_discharge": st_net, "fallback": h_fb,
-            "demand": -h_dem},
+        0: {
+            "offshore_wind": wind_used,
+            "grid": grid,
+            "corridor_net_import": e_net,
+            "fallback": e_fb,
+            "demand": -e_dem,
+            "electrolyser_input": -ely_in,
+        },
+        1: {
+            "electrolysis": ely_h2,
+            "offshore_electrolysis": off,
+            "import_terminal": imp,
+            "backbone_net_import": h_net,
+            "storage_net_discharge": st_net,
+            "fallback": h_fb,
+            "demand": -h_dem,
+        },
     }
     for k, comp in terms.items():
         for name, values in comp.items():
             arr[k, components.index(name)] = values
-    disp = xr.DataArray(arr, dims=("carrier", "component", "cluster", "year", "slice"),
-                        coords={"carrier": ["electricity", "hydrogen"], "component": components,
-                                "cluster": ds.cluster.values, "year": ds.year.values,
-                                "slice": ds.slice.values})
+    disp = xr.DataArray(
+        arr,
+        dims=("carrier", "component", "cluster", "year", "slice"),
+        coords={
+            "carrier": ["electricity", "hydrogen"],
+            "component": components,
+            "cluster": ds.cluster.values,
+            "year": ds.year.values,
+            "slice": ds.slice.values,
+        },
+    )
     ds["dispatch_gw"] = disp.reindex(carrier=list(CARRIERS))

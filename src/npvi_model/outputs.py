@@ -58,7 +58,12 @@ SUPPLY_SOURCES = {
 }
 ALL_SOURCES = tuple(dict.fromkeys(s for v in SUPPLY_SOURCES.values() for s in v))
 
-EMISSION_CAUSES = ("other_processes", "electricity_fallback", "hydrogen_fallback", "co2_not_captured")
+EMISSION_CAUSES = (
+    "other_processes",
+    "electricity_fallback",
+    "hydrogen_fallback",
+    "co2_not_captured",
+)
 COST_COMPONENTS = (
     "investment_annuity",
     "fixed_om",
@@ -71,50 +76,115 @@ COST_COMPONENTS = (
 )
 
 OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
-    OutputVar("slice_weight_h", ("slice",), "h", "hours of the year each time slice stands for; "
-              "sums to 8760"),
-    OutputVar("demand", ("carrier", "cluster", "year"), "TWh | Mt",
-              "annual demand: electricity and hydrogen in TWh (LHV), co2 = CO2 planned to be "
-              "captured in Mt"),
-    OutputVar("demand_by_sector", ("carrier", "sector", "cluster", "year"), "TWh | Mt",
-              "annual demand split by sector"),
-    OutputVar("supply", ("carrier", "source", "cluster", "year"), "TWh | Mt",
-              "annual supply by source; net imports may be negative (net export); for co2, "
-              "`captured` is CO2 captured and `fallback` is planned capture not achieved"),
-    OutputVar("unmet", ("carrier", "cluster", "year"), "TWh | Mt",
-              "demand served by the fossil fallback route (the shortfall)"),
-    OutputVar("green_share", ("carrier", "cluster", "year"), "-",
-              "share of demand met by green or low-carbon supply (see docs)"),
-    OutputVar("capacity", ("technology", "cluster", "year"), "GW | GWh | Mt/yr",
-              "capacity in service at the cluster (unit per technology in attrs)"),
-    OutputVar("new_capacity", ("technology", "cluster", "year"), "GW | GWh | Mt/yr",
-              "capacity newly built by the model, in service from this model year"),
-    OutputVar("link_capacity", ("link", "year"), "GW | Mt/yr",
-              "capacity of a corridor, backbone section or CO2 pipeline"),
-    OutputVar("link_flow", ("link", "year"), "TWh | Mt",
-              "annual flow on a link (sum of both directions for electricity and hydrogen)"),
-    OutputVar("link_utilisation", ("link", "year"), "-",
-              "annual flow divided by capacity x 8760 h (or x 1 yr for CO2)"),
-    OutputVar("curtailment", ("cluster", "year"), "TWh",
-              "offshore wind energy available but not used"),
-    OutputVar("h2_storage_throughput", ("cluster", "year"), "TWh", "hydrogen discharged from storage"),
-    OutputVar("co2_stored", ("cluster", "year"), "Mt", "CO2 injected into sinks reached from the cluster"),
+    OutputVar(
+        "slice_weight_h",
+        ("slice",),
+        "h",
+        "hours of the year each time slice stands for; sums to 8760",
+    ),
+    OutputVar(
+        "demand",
+        ("carrier", "cluster", "year"),
+        "TWh | Mt",
+        "annual demand: electricity and hydrogen in TWh (LHV), co2 = CO2 planned to be "
+        "captured in Mt",
+    ),
+    OutputVar(
+        "demand_by_sector",
+        ("carrier", "sector", "cluster", "year"),
+        "TWh | Mt",
+        "annual demand split by sector",
+    ),
+    OutputVar(
+        "supply",
+        ("carrier", "source", "cluster", "year"),
+        "TWh | Mt",
+        "annual supply by source; net imports may be negative (net export); for co2, "
+        "`captured` is CO2 captured and `fallback` is planned capture not achieved",
+    ),
+    OutputVar(
+        "unmet",
+        ("carrier", "cluster", "year"),
+        "TWh | Mt",
+        "demand served by the fossil fallback route (the shortfall)",
+    ),
+    OutputVar(
+        "green_share",
+        ("carrier", "cluster", "year"),
+        "-",
+        "share of demand met by green or low-carbon supply (see docs)",
+    ),
+    OutputVar(
+        "capacity",
+        ("technology", "cluster", "year"),
+        "GW | GWh | Mt/yr",
+        "capacity in service at the cluster (unit per technology in attrs)",
+    ),
+    OutputVar(
+        "new_capacity",
+        ("technology", "cluster", "year"),
+        "GW | GWh | Mt/yr",
+        "capacity newly built by the model, in service from this model year",
+    ),
+    OutputVar(
+        "link_capacity",
+        ("link", "year"),
+        "GW | Mt/yr",
+        "capacity of a corridor, backbone section or CO2 pipeline",
+    ),
+    OutputVar(
+        "link_flow",
+        ("link", "year"),
+        "TWh | Mt",
+        "annual flow on a link (sum of both directions for electricity and hydrogen)",
+    ),
+    OutputVar(
+        "link_utilisation",
+        ("link", "year"),
+        "-",
+        "annual flow divided by capacity x 8760 h (or x 1 yr for CO2)",
+    ),
+    OutputVar(
+        "curtailment", ("cluster", "year"), "TWh", "offshore wind energy available but not used"
+    ),
+    OutputVar(
+        "h2_storage_throughput", ("cluster", "year"), "TWh", "hydrogen discharged from storage"
+    ),
+    OutputVar(
+        "co2_stored", ("cluster", "year"), "Mt", "CO2 injected into sinks reached from the cluster"
+    ),
     OutputVar("emissions", ("year",), "Mt", "national industry CO2 emissions"),
     OutputVar("emissions_by_cause", ("cause", "year"), "Mt", "emissions split by cause"),
     OutputVar("emissions_by_cluster", ("cluster", "year"), "Mt", "emissions per cluster"),
     OutputVar("emission_target", ("year",), "Mt", "emission cap of the scenario (NaN: none)"),
-    OutputVar("policy_target", ("target", "year"), "GW | Mt",
-              "policy targets (electrolysis_gw, offshore_wind_gw, industry_emissions_mt) "
-              "interpolated to model years where given, NaN elsewhere"),
+    OutputVar(
+        "policy_target",
+        ("target", "year"),
+        "GW | Mt",
+        "policy targets (electrolysis_gw, offshore_wind_gw, industry_emissions_mt) "
+        "interpolated to model years where given, NaN elsewhere",
+    ),
     OutputVar("emission_gap", ("year",), "Mt", "emissions above the cap (0 when met)"),
     OutputVar("cost", ("cost_component", "year"), "EUR/yr", "undiscounted annual system cost"),
-    OutputVar("carrier_price", ("carrier", "cluster", "year"), "EUR/MWh | EUR/t",
-              "demand-weighted average balance dual (marginal cost of supply)"),
-    OutputVar("limit_marginal_value", ("limit", "year"), "EUR/(unit*yr)",
-              "value of one more unit of the limit for one year; unit per limit in the "
-              "`limit_unit` coordinate"),
-    OutputVar("dispatch_gw", ("carrier", "component", "cluster", "year", "slice"), "GW",
-              "hourly balance terms of electricity and hydrogen (balance sign)"),
+    OutputVar(
+        "carrier_price",
+        ("carrier", "cluster", "year"),
+        "EUR/MWh | EUR/t",
+        "demand-weighted average balance dual (marginal cost of supply)",
+    ),
+    OutputVar(
+        "limit_marginal_value",
+        ("limit", "year"),
+        "EUR/(unit*yr)",
+        "value of one more unit of the limit for one year; unit per limit in the "
+        "`limit_unit` coordinate",
+    ),
+    OutputVar(
+        "dispatch_gw",
+        ("carrier", "component", "cluster", "year", "slice"),
+        "GW",
+        "hourly balance terms of electricity and hydrogen (balance sign)",
+    ),
 )
 OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)
 
@@ -128,7 +198,13 @@ def markdown() -> str:
     lines = ["# Outputs of a run", "", (__doc__ or "").strip(), "", "## Dimensions", ""]
     lines += ["| dim | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in DIMS.items()]
-    lines += ["", "## Variables of results.nc", "", "| name | dims | unit | meaning |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## Variables of results.nc",
+        "",
+        "| name | dims | unit | meaning |",
+        "|---|---|---|---|",
+    ]
     for v in OUTPUT_VARIABLES:
         lines.append(f"| `{v.name}` | {', '.join(v.dims)} | {v.unit} | {v.description} |")
     lines += ["", "## Supply sources", ""]

@@ -24,8 +24,9 @@ from npvi_model.solve import solve
 from npvi_model.timeslices import reduce_time
 
 
-def prepare(resolved: ResolvedScenario, data_dir: Path | None = None,
-            hours: str | None = None) -> xr.Dataset:
+def prepare(
+    resolved: ResolvedScenario, data_dir: Path | None = None, hours: str | None = None
+) -> xr.Dataset:
     """Inputs after time reduction, for a resolved scenario (`hours`: None, 'full' or a number
     of representative days)."""
     scenario = resolved.scenario
@@ -41,11 +42,15 @@ def prepare(resolved: ResolvedScenario, data_dir: Path | None = None,
 def model_fingerprint(model: pyo.ConcreteModel) -> dict:
     """Counts of variables and constraints per family (component), and in total."""
     variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
-    constraints = {c.local_name: len(c) for c in model.component_objects(pyo.Constraint,
-                                                                         active=True)}
-    return {"variables": dict(sorted(variables.items())),
-            "constraints": dict(sorted(constraints.items())),
-            "n_variables": sum(variables.values()), "n_constraints": sum(constraints.values())}
+    constraints = {
+        c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
+    }
+    return {
+        "variables": dict(sorted(variables.items())),
+        "constraints": dict(sorted(constraints.items())),
+        "n_variables": sum(variables.values()),
+        "n_constraints": sum(constraints.values()),
+    }
 
 
 def versions() -> dict:
@@ -53,15 +58,23 @@ def versions() -> dict:
 
     import highspy
 
-    return {"npvi_model": npvi_model.__version__, "pyomo": pyo.__version__ if hasattr(
-        pyo, "__version__") else version("pyomo"), "highspy": version("highspy"),
-        "xarray": xr.__version__, "python": platform.python_version(),
-        "highs": getattr(highspy, "__version__", version("highspy"))}
+    return {
+        "npvi_model": npvi_model.__version__,
+        "pyomo": pyo.__version__ if hasattr(pyo, "__version__") else version("pyomo"),
+        "highspy": version("highspy"),
+        "xarray": xr.__version__,
+        "python": platform.python_version(),
+        "highs": getattr(highspy, "__version__", version("highspy")),
+    }
 
 
-def solve_scenario(resolved: ResolvedScenario, data_dir: Path | None = None,
-                   hours: str | None = None, progress: Callable[[str], None] | None = None,
-                   tee: bool = False) -> tuple[xr.Dataset, dict]:
+def solve_scenario(
+    resolved: ResolvedScenario,
+    data_dir: Path | None = None,
+    hours: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    tee: bool = False,
+) -> tuple[xr.Dataset, dict]:
     """Run every stage but the write; return the results and the summary."""
     say = progress or (lambda _msg: None)
     timing: dict[str, float] = {}
@@ -74,8 +87,10 @@ def solve_scenario(resolved: ResolvedScenario, data_dir: Path | None = None,
     model = build_model(inputs)
     timing["build"] = time.perf_counter() - t1
     fingerprint = model_fingerprint(model)
-    say(f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
-        "constraints)")
+    say(
+        f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
+        "constraints)"
+    )
     result = solve(model, resolved.scenario.solver, tee=tee)
     timing["solve"] = result.solve_seconds
     say("extracting results")
@@ -112,34 +127,55 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
     for y in ds.year.values:
         cap = ds["capacity"].sel(year=y).sum("cluster")
         years[str(int(y))] = {
-            "unmet": {c: float(ds["unmet"].sel(carrier=c, year=y).sum()) for c in
-                      ds.carrier.values},
+            "unmet": {
+                c: float(ds["unmet"].sel(carrier=c, year=y).sum()) for c in ds.carrier.values
+            },
             "emissions_mt": float(ds["emissions"].sel(year=y)),
             "emission_gap_mt": float(ds["emission_gap"].sel(year=y)),
-            "electrolysis_gw": float(cap.sel(technology=["electrolyser",
-                                                         "offshore_electrolysis"]).sum()),
-            "offshore_wind_gw": float(cap.sel(technology=["offshore_wind",
-                                                          "offshore_electrolysis"]).sum()),
+            "electrolysis_gw": float(
+                cap.sel(technology=["electrolyser", "offshore_electrolysis"]).sum()
+            ),
+            "offshore_wind_gw": float(
+                cap.sel(technology=["offshore_wind", "offshore_electrolysis"]).sum()
+            ),
         }
     return {
         "scenario": ds.attrs["scenario"],
         "status": ds.attrs["solver_status"],
         "objective_eur": ds.attrs["objective_eur"],
-        "units": {"unmet": "TWh (electricity, hydrogen), Mt (co2)", "emissions_mt": "Mt CO2",
-                  "electrolysis_gw": "GW electricity input", "offshore_wind_gw":
-                  "GW, industry share incl. offshore electrolysis"},
+        "units": {
+            "unmet": "TWh (electricity, hydrogen), Mt (co2)",
+            "emissions_mt": "Mt CO2",
+            "electrolysis_gw": "GW electricity input",
+            "offshore_wind_gw": "GW, industry share incl. offshore electrolysis",
+        },
         "years": years,
         "timing_s": {k: round(v, 3) for k, v in timing.items()},
         "model": fingerprint,
-        "metadata": {k: ds.attrs[k] for k in ("input_sha256", "versions", "solver_options",
-                                               "solver_status", "time_resolution", "n_slices")},
+        "metadata": {
+            k: ds.attrs[k]
+            for k in (
+                "input_sha256",
+                "versions",
+                "solver_options",
+                "solver_status",
+                "time_resolution",
+                "n_slices",
+            )
+        },
         "resolved_scenario": json.loads(ds.attrs["resolved_scenario"]),
     }
 
 
-def run_scenario(path: Path, out_dir: Path, data_dir: Path | None = None,
-                 hours: str | None = None, allow_outside: bool = False,
-                 progress: Callable[[str], None] | None = None, tee: bool = False) -> Path:
+def run_scenario(
+    path: Path,
+    out_dir: Path,
+    data_dir: Path | None = None,
+    hours: str | None = None,
+    allow_outside: bool = False,
+    progress: Callable[[str], None] | None = None,
+    tee: bool = False,
+) -> Path:
     """Resolve, solve and write one scenario; return its result folder."""
     resolved = resolve(path, allow_outside=allow_outside)
     t0 = time.perf_counter()

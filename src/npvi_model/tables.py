@@ -88,7 +88,10 @@ FROM_CLUSTER = Column("from_cluster", "str", "cluster at one end", allowed=CLUST
 TO_CLUSTER = Column("to_cluster", "str", "cluster at the other end", allowed=CLUSTER_IDS)
 YEAR = Column("year", "int", "calendar year", minimum=1990, maximum=2100)
 FROM_YEAR = Column(
-    "from_year", "int", "first year in which this capacity is in service", minimum=1990,
+    "from_year",
+    "int",
+    "first year in which this capacity is in service",
+    minimum=1990,
     maximum=2100,
 )
 
@@ -302,7 +305,9 @@ _register(
             Column("project", "str", "project name"),
             CLUSTER,
             Column(
-                "technology", "str", "onshore or offshore electrolysis",
+                "technology",
+                "str",
+                "onshore or offshore electrolysis",
                 allowed=("electrolyser", "offshore_electrolysis"),
             ),
             Column("capacity_gw", "float", "electricity input capacity", "GW", 0.0),
@@ -324,7 +329,9 @@ for _name, _desc, _cols, _key in (
         "Inter-cluster electricity links, usable in both directions (schedule).",
         (
             Column("corridor", "str", "corridor id"),
-            FROM_CLUSTER, TO_CLUSTER, FROM_YEAR,
+            FROM_CLUSTER,
+            TO_CLUSTER,
+            FROM_YEAR,
             Column("capacity_gw", "float", "transfer capacity each way", "GW", 0.0),
         ),
         ("corridor", "from_year"),
@@ -334,7 +341,9 @@ for _name, _desc, _cols, _key in (
         "Hydrogen backbone sections between clusters, usable in both directions (schedule).",
         (
             Column("section", "str", "section id"),
-            FROM_CLUSTER, TO_CLUSTER, FROM_YEAR,
+            FROM_CLUSTER,
+            TO_CLUSTER,
+            FROM_YEAR,
             Column("capacity_gw", "float", "H2 transfer capacity each way (LHV)", "GW", 0.0),
         ),
         ("section", "from_year"),
@@ -344,7 +353,8 @@ for _name, _desc, _cols, _key in (
         "Hydrogen (carrier) import terminals; capacity in H2 LHV (schedule).",
         (
             Column("terminal", "str", "terminal id"),
-            CLUSTER, FROM_YEAR,
+            CLUSTER,
+            FROM_YEAR,
             Column("capacity_gw", "float", "H2 delivery capacity (LHV)", "GW", 0.0),
         ),
         ("terminal", "from_year"),
@@ -354,10 +364,17 @@ for _name, _desc, _cols, _key in (
         "Hydrogen storage in salt caverns (schedule).",
         (
             Column("storage", "str", "storage id"),
-            CLUSTER, FROM_YEAR,
+            CLUSTER,
+            FROM_YEAR,
             Column("energy_capacity_gwh", "float", "working gas (LHV)", "GWh", 0.0),
-            Column("power_to_energy_per_h", "float", "max charge or discharge power per GWh "
-                   "of energy capacity", "1/h", 0.0, 1.0),
+            Column(
+                "power_to_energy_per_h",
+                "float",
+                "max charge or discharge power per GWh of energy capacity",
+                "1/h",
+                0.0,
+                1.0,
+            ),
         ),
         ("storage", "from_year"),
     ),
@@ -366,7 +383,8 @@ for _name, _desc, _cols, _key in (
         "CO2 transport-and-storage sinks reached from a cluster (schedule).",
         (
             Column("sink", "str", "sink id"),
-            CLUSTER, FROM_YEAR,
+            CLUSTER,
+            FROM_YEAR,
             Column("capacity_mt_per_yr", "float", "injection capacity", "Mt/yr", 0.0),
         ),
         ("sink", "from_year"),
@@ -376,7 +394,9 @@ for _name, _desc, _cols, _key in (
         "CO2 pipelines between clusters, flowing from `from_cluster` to `to_cluster` (schedule).",
         (
             Column("pipeline", "str", "pipeline id"),
-            FROM_CLUSTER, TO_CLUSTER, FROM_YEAR,
+            FROM_CLUSTER,
+            TO_CLUSTER,
+            FROM_YEAR,
             Column("capacity_mt_per_yr", "float", "transport capacity", "Mt/yr", 0.0),
         ),
         ("pipeline", "from_year"),
@@ -393,12 +413,18 @@ _register(
         (
             Column("technology", "str", "technology", allowed=TECHNOLOGIES),
             Column("location", "str", "cluster id or asset id"),
-            Column("earliest_year", "int", "first year new capacity can be in service", "-",
-                   1990, 2100),
-            Column("max_new_capacity", "float", "cap on cumulative new capacity; unit in "
-                   "`unit`", minimum=0.0),
-            Column("max_build_per_year", "float", "cap on new capacity per calendar year",
-                   minimum=0.0),
+            Column(
+                "earliest_year", "int", "first year new capacity can be in service", "-", 1990, 2100
+            ),
+            Column(
+                "max_new_capacity",
+                "float",
+                "cap on cumulative new capacity; unit in `unit`",
+                minimum=0.0,
+            ),
+            Column(
+                "max_build_per_year", "float", "cap on new capacity per calendar year", minimum=0.0
+            ),
             Column("unit", "str", "capacity unit of the technology"),
             *_source(),
         ),
@@ -446,10 +472,22 @@ _register(
         "and CO2 per unit of carrier. CO2 not captured is simply emitted.",
         (
             Column("carrier", "str", "carrier replaced", allowed=("electricity", "hydrogen")),
-            Column("gas_per_unit_mwh_per_mwh", "float", "natural gas burnt per MWh of carrier",
-                   "MWh/MWh", 0.0, 10.0),
-            Column("emission_factor_t_per_mwh", "float", "CO2 emitted per MWh of carrier",
-                   "t/MWh", 0.0, 2.0),
+            Column(
+                "gas_per_unit_mwh_per_mwh",
+                "float",
+                "natural gas burnt per MWh of carrier",
+                "MWh/MWh",
+                0.0,
+                10.0,
+            ),
+            Column(
+                "emission_factor_t_per_mwh",
+                "float",
+                "CO2 emitted per MWh of carrier",
+                "t/MWh",
+                0.0,
+                2.0,
+            ),
             *_source(),
         ),
         key=("carrier",),
@@ -489,8 +527,14 @@ __all__ = ["TABLES", "MODEL_TABLES", "TableSpec", "Column", "DATA_YEARS"]
 
 def markdown() -> str:
     """The data dictionary as Markdown (docs/data_dictionary.md)."""
-    lines = ["# Data dictionary", "", "Generated by `npvi docs` from `src/npvi_model/tables.py`; "
-             "do not edit by hand.", "", (__doc__ or "").strip(), ""]
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated by `npvi docs` from `src/npvi_model/tables.py`; do not edit by hand.",
+        "",
+        (__doc__ or "").strip(),
+        "",
+    ]
     for spec in TABLES.values():
         lines += [f"## `data/{spec.file}`", "", spec.description, ""]
         if spec.derivation_only:
@@ -505,13 +549,21 @@ def markdown() -> str:
                 allowed.append(f"<= {col.maximum:g}")
             if col.allowed:
                 allowed.append(", ".join(col.allowed))
-            lines.append(f"| `{col.name}` | {col.kind} | {col.unit} | {col.description} | "
-                         f"{'; '.join(allowed)} |")
+            lines.append(
+                f"| `{col.name}` | {col.kind} | {col.unit} | {col.description} | "
+                f"{'; '.join(allowed)} |"
+            )
         for by, rule in spec.unit_rules.items():
             lines += ["", f"Units by `{by}`: " + "; ".join(f"{k} = {v}" for k, v in rule.items())]
         if spec.coverage:
-            lines += ["", "Coverage: " + "; ".join(
-                f"every {col} of {', '.join(map(str, vals))}" for col, vals in spec.coverage.items())]
+            lines += [
+                "",
+                "Coverage: "
+                + "; ".join(
+                    f"every {col} of {', '.join(map(str, vals))}"
+                    for col, vals in spec.coverage.items()
+                ),
+            ]
         if spec.year_column:
             lines += ["", f"Every year {DATA_YEARS[0]}-{DATA_YEARS[-1]} must be present."]
         lines.append("")

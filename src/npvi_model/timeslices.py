@@ -62,8 +62,9 @@ def _typical_days(cf: np.ndarray, profile: np.ndarray, n_days: int):
     n_days = min(n_days, DAYS_PER_YEAR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = tsam.aggregate(frame, n_days, period_duration=HOURS_PER_DAY,
-                                preserve_column_means=True)
+        result = tsam.aggregate(
+            frame, n_days, period_duration=HOURS_PER_DAY, preserve_column_means=True
+        )
     reps = result.cluster_representatives
     counts = result.cluster_counts
     order = sorted(counts)
@@ -77,5 +78,11 @@ def _typical_days(cf: np.ndarray, profile: np.ndarray, n_days: int):
         hour.extend(range(HOURS_PER_DAY))
     position = {p: i for i, p in enumerate(order)}
     day_period = np.array([position[p] for p in np.asarray(result.cluster_assignments)])
-    return (np.array(cf_s), np.array(profile_s), np.array(weight), np.array(period),
-            np.array(hour), day_period)
+    return (
+        np.array(cf_s),
+        np.array(profile_s),
+        np.array(weight),
+        np.array(period),
+        np.array(hour),
+        day_period,
+    )

@@ -28,11 +28,14 @@ def add_co2(m: pyo.ConcreteModel) -> None:
     m.co2_stored = pyo.Var(m.CO2_SINKS, m.Y, domain=pyo.NonNegativeReals, doc="[Mt]")
 
     m.capture_limit = pyo.Constraint(
-        m.C, m.Y, rule=lambda m, c, y: m.co2_captured[c, y] <= p["co2_capture_plan_mt"][(c, y)])
+        m.C, m.Y, rule=lambda m, c, y: m.co2_captured[c, y] <= p["co2_capture_plan_mt"][(c, y)]
+    )
     m.pipeline_limit = pyo.Constraint(
-        m.CO2_PIPES, m.Y, rule=lambda m, a, y: m.co2_pipeline_flow[a, y] <= m.capacity[a, y])
+        m.CO2_PIPES, m.Y, rule=lambda m, a, y: m.co2_pipeline_flow[a, y] <= m.capacity[a, y]
+    )
     m.sink_limit = pyo.Constraint(
-        m.CO2_SINKS, m.Y, rule=lambda m, a, y: m.co2_stored[a, y] <= m.capacity[a, y])
+        m.CO2_SINKS, m.Y, rule=lambda m, a, y: m.co2_stored[a, y] <= m.capacity[a, y]
+    )
 
     def balance_rule(m, c, y):
         inflow = sum(m.co2_pipeline_flow[a, y] for a in pipes if d.asset_to[a] == c)
@@ -43,6 +46,8 @@ def add_co2(m: pyo.ConcreteModel) -> None:
     m.co2_balance = pyo.Constraint(m.C, m.Y, rule=balance_rule)
     m.co2_transport_storage_cost = pyo.Expression(
         m.Y,
-        rule=lambda m, y: p["price_co2_transport_storage"][y] * sum(m.co2_stored[a, y] for a in sinks),
+        rule=lambda m, y: (
+            p["price_co2_transport_storage"][y] * sum(m.co2_stored[a, y] for a in sinks)
+        ),
         doc="[MEUR/yr]",
     )

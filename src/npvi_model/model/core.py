@@ -53,14 +53,17 @@ class ModelData:
 def _by(da: xr.DataArray) -> dict:
     """A DataArray as a dict keyed by its coordinate values (tuples for 2-D)."""
     if da.ndim == 1:
-        return {k.item() if hasattr(k, "item") else k: float(v)
-                for k, v in zip(da[da.dims[0]].values, da.values, strict=True)}
+        return {
+            k.item() if hasattr(k, "item") else k: float(v)
+            for k, v in zip(da[da.dims[0]].values, da.values, strict=True)
+        }
     out = {}
     d0, d1 = da.dims
     for i, a in enumerate(da[d0].values):
         for j, b in enumerate(da[d1].values):
             out[(a.item() if hasattr(a, "item") else a, b.item() if hasattr(b, "item") else b)] = (
-                float(da.values[i, j]))
+                float(da.values[i, j])
+            )
     return out
 
 
@@ -78,10 +81,14 @@ def model_data(inputs: xr.Dataset) -> ModelData:
         year_weight=_by(inputs.year_weight),
         discount_weight=_by(inputs.discount_weight),
         slice_weight=_by(inputs.slice_weight_h),
-        slice_period={int(s): int(p) for s, p in zip(inputs.slice.values,
-                                                     inputs.slice_period.values, strict=True)},
-        slice_hour={int(s): int(h) for s, h in zip(inputs.slice.values, inputs.slice_hour.values,
-                                                   strict=True)},
+        slice_period={
+            int(s): int(p)
+            for s, p in zip(inputs.slice.values, inputs.slice_period.values, strict=True)
+        },
+        slice_hour={
+            int(s): int(h)
+            for s, h in zip(inputs.slice.values, inputs.slice_hour.values, strict=True)
+        },
         day_period=[int(p) for p in inputs.day_period.values],
         periods=sorted({int(p) for p in inputs.slice_period.values}),
         hours_per_period=int(inputs.attrs["hours_per_period"]),

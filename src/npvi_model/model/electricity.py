@@ -39,52 +39,82 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
     ely = {c: d.asset("electrolyser", c) for c in d.clusters}
 
     m.wind_used = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="offshore wind used [GW]")
-    m.grid_supply = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="from national grid [GW]")
-    m.electricity_fallback = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals,
-                                     doc="demand left on the fossil route [GW]")
-    m.electrolyser_input = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals,
-                                   doc="electricity into onshore electrolysers [GW]")
-    m.corridor_forward = pyo.Var(m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals,
-                                 doc="flow from `from` to `to` [GW]")
-    m.corridor_backward = pyo.Var(m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals,
-                                  doc="flow from `to` to `from` [GW]")
+    m.grid_supply = pyo.Var(
+        m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="from national grid [GW]"
+    )
+    m.electricity_fallback = pyo.Var(
+        m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="demand left on the fossil route [GW]"
+    )
+    m.electrolyser_input = pyo.Var(
+        m.C,
+        m.Y,
+        m.T,
+        domain=pyo.NonNegativeReals,
+        doc="electricity into onshore electrolysers [GW]",
+    )
+    m.corridor_forward = pyo.Var(
+        m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals, doc="flow from `from` to `to` [GW]"
+    )
+    m.corridor_backward = pyo.Var(
+        m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals, doc="flow from `to` to `from` [GW]"
+    )
 
     m.wind_availability = pyo.Constraint(
-        m.C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.wind_used[c, y, t] <= d.wind_cf[t] * m.capacity[wind[c], y]
-        if wind[c] else m.wind_used[c, y, t] == 0,
+        m.C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.wind_used[c, y, t] <= d.wind_cf[t] * m.capacity[wind[c], y]
+            if wind[c]
+            else m.wind_used[c, y, t] == 0
+        ),
     )
     m.grid_connection_limit = pyo.Constraint(
-        m.C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.grid_supply[c, y, t] <= m.capacity[grid[c], y]
-        if grid[c] else m.grid_supply[c, y, t] == 0,
+        m.C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.grid_supply[c, y, t] <= m.capacity[grid[c], y]
+            if grid[c]
+            else m.grid_supply[c, y, t] == 0
+        ),
     )
     m.electrolyser_input_limit = pyo.Constraint(
-        m.C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.electrolyser_input[c, y, t] <= m.capacity[ely[c], y]
-        if ely[c] else m.electrolyser_input[c, y, t] == 0,
+        m.C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.electrolyser_input[c, y, t] <= m.capacity[ely[c], y]
+            if ely[c]
+            else m.electrolyser_input[c, y, t] == 0
+        ),
     )
     m.corridor_limit_forward = pyo.Constraint(
-        m.E_LINKS, m.Y, m.T,
+        m.E_LINKS,
+        m.Y,
+        m.T,
         rule=lambda m, link, y, t: m.corridor_forward[link, y, t] <= m.capacity[link, y],
     )
     m.corridor_limit_backward = pyo.Constraint(
-        m.E_LINKS, m.Y, m.T,
+        m.E_LINKS,
+        m.Y,
+        m.T,
         rule=lambda m, link, y, t: m.corridor_backward[link, y, t] <= m.capacity[link, y],
     )
     m.electricity_fallback_limit = pyo.Constraint(
-        m.C, m.Y, m.T,
+        m.C,
+        m.Y,
+        m.T,
         rule=lambda m, c, y, t: m.electricity_fallback[c, y, t] <= demand_gw(m, c, y, t),
     )
 
-    inflow = {c: [l for l in links if d.asset_to[l] == c] for c in d.clusters}
-    outflow = {c: [l for l in links if d.asset_from[l] == c] for c in d.clusters}
+    inflow = {c: [lk for lk in links if d.asset_to[lk] == c] for c in d.clusters}
+    outflow = {c: [lk for lk in links if d.asset_from[lk] == c] for c in d.clusters}
 
     def balance_rule(m, c, y, t):
-        net_import = (
-            sum(m.corridor_forward[l, y, t] - m.corridor_backward[l, y, t] for l in inflow[c])
-            + sum(m.corridor_backward[l, y, t] - m.corridor_forward[l, y, t] for l in outflow[c])
-        )
+        net_import = sum(
+            m.corridor_forward[lk, y, t] - m.corridor_backward[lk, y, t] for lk in inflow[c]
+        ) + sum(m.corridor_backward[lk, y, t] - m.corridor_forward[lk, y, t] for lk in outflow[c])
         supply = m.wind_used[c, y, t] + m.grid_supply[c, y, t] + net_import
         return supply + m.electricity_fallback[c, y, t] == (
             demand_gw(m, c, y, t) + m.electrolyser_input[c, y, t]
@@ -94,7 +124,10 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
 
     def grid_cost_rule(m, y):
         price = p["price_grid_electricity"][y]
-        return sum(d.slice_weight[t] * price * 1e-3 * m.grid_supply[c, y, t]
-                   for c in d.clusters for t in d.slices)
+        return sum(
+            d.slice_weight[t] * price * 1e-3 * m.grid_supply[c, y, t]
+            for c in d.clusters
+            for t in d.slices
+        )
 
     m.grid_electricity_cost = pyo.Expression(m.Y, rule=grid_cost_rule, doc="[MEUR/yr]")

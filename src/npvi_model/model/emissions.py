@@ -26,29 +26,43 @@ def add_emissions(m: pyo.ConcreteModel) -> None:
     ef_h = d.attrs["fallback_hydrogen_t_co2_per_mwh"]
 
     def electricity_fallback_mt(m, c, y):
-        return ef_e * MT_PER_T_PER_MWH_GWH * sum(
-            d.slice_weight[t] * m.electricity_fallback[c, y, t] for t in d.slices)
+        return (
+            ef_e
+            * MT_PER_T_PER_MWH_GWH
+            * sum(d.slice_weight[t] * m.electricity_fallback[c, y, t] for t in d.slices)
+        )
 
     def hydrogen_fallback_mt(m, c, y):
-        return ef_h * MT_PER_T_PER_MWH_GWH * sum(
-            d.slice_weight[t] * m.h2_fallback[c, y, t] for t in d.slices)
+        return (
+            ef_h
+            * MT_PER_T_PER_MWH_GWH
+            * sum(d.slice_weight[t] * m.h2_fallback[c, y, t] for t in d.slices)
+        )
 
     m.emissions_electricity_fallback = pyo.Expression(m.C, m.Y, rule=electricity_fallback_mt)
     m.emissions_hydrogen_fallback = pyo.Expression(m.C, m.Y, rule=hydrogen_fallback_mt)
     m.emissions_not_captured = pyo.Expression(
-        m.C, m.Y, rule=lambda m, c, y: p["co2_capture_plan_mt"][(c, y)] - m.co2_captured[c, y])
+        m.C, m.Y, rule=lambda m, c, y: p["co2_capture_plan_mt"][(c, y)] - m.co2_captured[c, y]
+    )
     m.emissions_cluster = pyo.Expression(
-        m.C, m.Y,
-        rule=lambda m, c, y: p["other_emissions_mt"][(c, y)] + m.emissions_electricity_fallback[c, y]
-        + m.emissions_hydrogen_fallback[c, y] + m.emissions_not_captured[c, y],
+        m.C,
+        m.Y,
+        rule=lambda m, c, y: (
+            p["other_emissions_mt"][(c, y)]
+            + m.emissions_electricity_fallback[c, y]
+            + m.emissions_hydrogen_fallback[c, y]
+            + m.emissions_not_captured[c, y]
+        ),
         doc="[Mt]",
     )
     m.emissions = pyo.Var(m.Y, domain=pyo.NonNegativeReals, doc="national industry CO2 [Mt]")
     m.emissions_total = pyo.Constraint(
-        m.Y, rule=lambda m, y: m.emissions[y] == sum(m.emissions_cluster[c, y] for c in d.clusters))
+        m.Y, rule=lambda m, y: m.emissions[y] == sum(m.emissions_cluster[c, y] for c in d.clusters)
+    )
     capped = [y for y in d.years if not math.isnan(p["emission_cap_mt"][y])]
     m.CAPPED_YEARS = pyo.Set(initialize=capped, ordered=True)
     m.emission_gap = pyo.Var(m.CAPPED_YEARS, domain=pyo.NonNegativeReals, doc="[Mt]")
     m.emission_cap = pyo.Constraint(
         m.CAPPED_YEARS,
-        rule=lambda m, y: m.emissions[y] - m.emission_gap[y] <= p["emission_cap_mt"][y])
+        rule=lambda m, y: m.emissions[y] - m.emission_gap[y] <= p["emission_cap_mt"][y],
+    )

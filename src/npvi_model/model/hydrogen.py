@@ -45,68 +45,98 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
     offshore = d.assets_of("offshore_electrolysis")
     buildable = {a for a, _ in m.BUILD}
     store_clusters = [
-        c for c in d.clusters if storage[c] and (
-            storage[c] in buildable or any(p["existing_capacity"][(storage[c], y)] > 0
-                                           for y in d.years))
+        c
+        for c in d.clusters
+        if storage[c]
+        and (
+            storage[c] in buildable
+            or any(p["existing_capacity"][(storage[c], y)] > 0 for y in d.years)
+        )
     ]
     m.OFFSHORE_ELY = pyo.Set(initialize=offshore, ordered=True)
     m.STORE_C = pyo.Set(initialize=store_clusters, ordered=True, doc="clusters with H2 storage")
 
-    m.offshore_h2 = pyo.Var(m.OFFSHORE_ELY, m.Y, m.T, domain=pyo.NonNegativeReals,
-                            doc="H2 landed from offshore electrolysis [GW]")
+    m.offshore_h2 = pyo.Var(
+        m.OFFSHORE_ELY,
+        m.Y,
+        m.T,
+        domain=pyo.NonNegativeReals,
+        doc="H2 landed from offshore electrolysis [GW]",
+    )
     m.h2_import = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="H2 imported [GW]")
-    m.h2_fallback = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals,
-                            doc="H2 demand left on grey hydrogen [GW]")
+    m.h2_fallback = pyo.Var(
+        m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="H2 demand left on grey hydrogen [GW]"
+    )
     m.backbone_forward = pyo.Var(m.H_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals)
     m.backbone_backward = pyo.Var(m.H_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals)
     m.storage_charge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
     m.storage_discharge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
 
     m.offshore_electrolysis_limit = pyo.Constraint(
-        m.OFFSHORE_ELY, m.Y, m.T,
-        rule=lambda m, a, y, t: m.offshore_h2[a, y, t]
-        <= d.wind_cf[t] * p["offshore_electrolysis_efficiency"][y] * m.capacity[a, y],
+        m.OFFSHORE_ELY,
+        m.Y,
+        m.T,
+        rule=lambda m, a, y, t: (
+            m.offshore_h2[a, y, t]
+            <= d.wind_cf[t] * p["offshore_electrolysis_efficiency"][y] * m.capacity[a, y]
+        ),
     )
     first_import = d.attrs["h2_import_earliest_year"]
     m.import_limit = pyo.Constraint(
-        m.C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.h2_import[c, y, t]
-        <= (m.capacity[terminal[c], y] if terminal[c] and y >= first_import else 0.0),
+        m.C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.h2_import[c, y, t]
+            <= (m.capacity[terminal[c], y] if terminal[c] and y >= first_import else 0.0)
+        ),
     )
     m.backbone_limit_forward = pyo.Constraint(
-        m.H_LINKS, m.Y, m.T,
+        m.H_LINKS,
+        m.Y,
+        m.T,
         rule=lambda m, link, y, t: m.backbone_forward[link, y, t] <= m.capacity[link, y],
     )
     m.backbone_limit_backward = pyo.Constraint(
-        m.H_LINKS, m.Y, m.T,
+        m.H_LINKS,
+        m.Y,
+        m.T,
         rule=lambda m, link, y, t: m.backbone_backward[link, y, t] <= m.capacity[link, y],
     )
     m.h2_fallback_limit = pyo.Constraint(
-        m.C, m.Y, m.T, rule=lambda m, c, y, t: m.h2_fallback[c, y, t] <= h2_demand_gw(m, c, y),
+        m.C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: m.h2_fallback[c, y, t] <= h2_demand_gw(m, c, y),
     )
     _add_storage(m, storage)
 
-    inflow = {c: [l for l in links if d.asset_to[l] == c] for c in d.clusters}
-    outflow = {c: [l for l in links if d.asset_from[l] == c] for c in d.clusters}
+    inflow = {c: [lk for lk in links if d.asset_to[lk] == c] for c in d.clusters}
+    outflow = {c: [lk for lk in links if d.asset_from[lk] == c] for c in d.clusters}
     landing = {c: [a for a in offshore if d.asset_loc[a] == c] for c in d.clusters}
 
     def balance_rule(m, c, y, t):
-        net_import = (
-            sum(m.backbone_forward[l, y, t] - m.backbone_backward[l, y, t] for l in inflow[c])
-            + sum(m.backbone_backward[l, y, t] - m.backbone_forward[l, y, t] for l in outflow[c])
+        net_import = sum(
+            m.backbone_forward[lk, y, t] - m.backbone_backward[lk, y, t] for lk in inflow[c]
+        ) + sum(m.backbone_backward[lk, y, t] - m.backbone_forward[lk, y, t] for lk in outflow[c])
+        storage_net = (
+            m.storage_discharge[c, y, t] - m.storage_charge[c, y, t] if c in store_clusters else 0.0
         )
-        storage_net = (m.storage_discharge[c, y, t] - m.storage_charge[c, y, t]
-                       if c in store_clusters else 0.0)
-        produced = (p["electrolyser_efficiency"][y] * m.electrolyser_input[c, y, t]
-                    + sum(m.offshore_h2[a, y, t] for a in landing[c]))
-        return (produced + m.h2_import[c, y, t] + net_import + storage_net
-                + m.h2_fallback[c, y, t]) == h2_demand_gw(m, c, y)
+        produced = p["electrolyser_efficiency"][y] * m.electrolyser_input[c, y, t] + sum(
+            m.offshore_h2[a, y, t] for a in landing[c]
+        )
+        return (
+            produced + m.h2_import[c, y, t] + net_import + storage_net + m.h2_fallback[c, y, t]
+        ) == h2_demand_gw(m, c, y)
 
     m.h2_balance = pyo.Constraint(m.C, m.Y, m.T, rule=balance_rule)
     m.h2_import_cost = pyo.Expression(
         m.Y,
-        rule=lambda m, y: sum(d.slice_weight[t] * p["price_hydrogen_import"][y] * 1e-3
-                              * m.h2_import[c, y, t] for c in d.clusters for t in d.slices),
+        rule=lambda m, y: sum(
+            d.slice_weight[t] * p["price_hydrogen_import"][y] * 1e-3 * m.h2_import[c, y, t]
+            for c in d.clusters
+            for t in d.slices
+        ),
         doc="[MEUR/yr]",
     )
 
@@ -123,28 +153,48 @@ def _add_storage(m: pyo.ConcreteModel, storage: dict) -> None:
     m.level_in_day = pyo.Var(m.STORE_C, m.Y, m.T, doc="level relative to period start [GWh]")
     m.level_in_day_max = pyo.Var(m.STORE_C, m.Y, m.PERIODS, domain=pyo.NonNegativeReals)
     m.level_in_day_min = pyo.Var(m.STORE_C, m.Y, m.PERIODS, domain=pyo.NonPositiveReals)
-    m.level_at_day_start = pyo.Var(m.STORE_C, m.Y, m.DAYS, domain=pyo.NonNegativeReals,
-                                   doc="level at the start of each calendar day [GWh]")
+    m.level_at_day_start = pyo.Var(
+        m.STORE_C,
+        m.Y,
+        m.DAYS,
+        domain=pyo.NonNegativeReals,
+        doc="level at the start of each calendar day [GWh]",
+    )
 
     def power(m, c, y):
         return p["h2_storage_power_ratio"][c] * m.capacity[storage[c], y]
 
     m.storage_charge_limit = pyo.Constraint(
-        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_charge[c, y, t] <= power(m, c, y))
+        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_charge[c, y, t] <= power(m, c, y)
+    )
     m.storage_discharge_limit = pyo.Constraint(
-        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_discharge[c, y, t] <= power(m, c, y))
+        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_discharge[c, y, t] <= power(m, c, y)
+    )
 
     def continuity_rule(m, c, y, t):
         before = 0.0 if first_in_period[t] else m.level_in_day[c, y, t - 1]
-        return m.level_in_day[c, y, t] == before + m.storage_charge[c, y, t] - m.storage_discharge[c, y, t]
+        return (
+            m.level_in_day[c, y, t]
+            == before + m.storage_charge[c, y, t] - m.storage_discharge[c, y, t]
+        )
 
     m.storage_continuity = pyo.Constraint(m.STORE_C, m.Y, m.T, rule=continuity_rule)
     m.storage_in_day_max = pyo.Constraint(
-        m.STORE_C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.level_in_day[c, y, t] <= m.level_in_day_max[c, y, d.slice_period[t]])
+        m.STORE_C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.level_in_day[c, y, t] <= m.level_in_day_max[c, y, d.slice_period[t]]
+        ),
+    )
     m.storage_in_day_min = pyo.Constraint(
-        m.STORE_C, m.Y, m.T,
-        rule=lambda m, c, y, t: m.level_in_day[c, y, t] >= m.level_in_day_min[c, y, d.slice_period[t]])
+        m.STORE_C,
+        m.Y,
+        m.T,
+        rule=lambda m, c, y, t: (
+            m.level_in_day[c, y, t] >= m.level_in_day_min[c, y, d.slice_period[t]]
+        ),
+    )
 
     def across_days_rule(m, c, y, day):
         nxt = (day + 1) % len(days)
@@ -153,10 +203,19 @@ def _add_storage(m: pyo.ConcreteModel, storage: dict) -> None:
 
     m.storage_across_days = pyo.Constraint(m.STORE_C, m.Y, m.DAYS, rule=across_days_rule)
     m.storage_level_max = pyo.Constraint(
-        m.STORE_C, m.Y, m.DAYS,
-        rule=lambda m, c, y, day: m.level_at_day_start[c, y, day]
-        + m.level_in_day_max[c, y, d.day_period[day]] <= m.capacity[storage[c], y])
+        m.STORE_C,
+        m.Y,
+        m.DAYS,
+        rule=lambda m, c, y, day: (
+            m.level_at_day_start[c, y, day] + m.level_in_day_max[c, y, d.day_period[day]]
+            <= m.capacity[storage[c], y]
+        ),
+    )
     m.storage_level_min = pyo.Constraint(
-        m.STORE_C, m.Y, m.DAYS,
-        rule=lambda m, c, y, day: m.level_at_day_start[c, y, day]
-        + m.level_in_day_min[c, y, d.day_period[day]] >= 0)
+        m.STORE_C,
+        m.Y,
+        m.DAYS,
+        rule=lambda m, c, y, day: (
+            m.level_at_day_start[c, y, day] + m.level_in_day_min[c, y, d.day_period[day]] >= 0
+        ),
+    )

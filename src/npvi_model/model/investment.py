@@ -2,7 +2,8 @@
 
 For every asset a (a technology at a location) and model year y:
 
-    capacity[a, y] = existing[a, y] + sum of new[a, v] over build years v with v <= y < v + life[a, v]
+    capacity[a, y] = existing[a, y]
+                     + sum of new[a, v] over build years v with v <= y < v + life[a, v]
 
 - `new[a, v]` exists only from the asset's earliest year on (its lead time) and only where the
   data allow expansion (`expansion_limits.csv`); capacity that only the data schedule gives
@@ -37,12 +38,19 @@ def add_investment(m: pyo.ConcreteModel) -> None:
     years = d.years
     previous = {y: (y - years[i - 1]) if i else d.year_weight[y] for i, y in enumerate(years)}
     buildable = [
-        (a, y) for a in d.assets for y in years
+        (a, y)
+        for a in d.assets
+        for y in years
         if p["max_new_capacity"][a] > 0 and y >= p["earliest_new_year"][a]
     ]
-    m.BUILD = pyo.Set(initialize=buildable, dimen=2, ordered=True, doc="(asset, year) that may get new capacity")
-    m.new_capacity = pyo.Var(m.BUILD, domain=pyo.NonNegativeReals,
-                             doc="new capacity in service from year y [GW | GWh | Mt/yr]")
+    m.BUILD = pyo.Set(
+        initialize=buildable, dimen=2, ordered=True, doc="(asset, year) that may get new capacity"
+    )
+    m.new_capacity = pyo.Var(
+        m.BUILD,
+        domain=pyo.NonNegativeReals,
+        doc="new capacity in service from year y [GW | GWh | Mt/yr]",
+    )
 
     def in_service(a, y):
         return [v for (b, v) in buildable if b == a and v <= y < v + p["lifetime"][(a, v)]]
@@ -52,14 +60,16 @@ def add_investment(m: pyo.ConcreteModel) -> None:
     def capacity_rule(m, a, y):
         return p["existing_capacity"][(a, y)] + sum(m.new_capacity[a, v] for v in service[(a, y)])
 
-    m.capacity = pyo.Expression(m.A, m.Y, rule=capacity_rule,
-                                doc="capacity in service [GW | GWh | Mt/yr]")
+    m.capacity = pyo.Expression(
+        m.A, m.Y, rule=capacity_rule, doc="capacity in service [GW | GWh | Mt/yr]"
+    )
 
     expandable = sorted({a for a, _ in buildable}, key=d.assets.index)
     m.expansion_cap = pyo.Constraint(
         expandable,
-        rule=lambda m, a: sum(m.new_capacity[a, v] for (b, v) in buildable if b == a)
-        <= p["max_new_capacity"][a],
+        rule=lambda m, a: (
+            sum(m.new_capacity[a, v] for (b, v) in buildable if b == a) <= p["max_new_capacity"][a]
+        ),
         doc="cumulative new capacity <= max_new_capacity",
     )
     m.build_rate = pyo.Constraint(
@@ -69,11 +79,16 @@ def add_investment(m: pyo.ConcreteModel) -> None:
     )
 
     wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
-    landing_clusters = [c for c in d.clusters if wind[c] and any(b == wind[c] for b, _ in buildable)]
+    landing_clusters = [
+        c for c in d.clusters if wind[c] and any(b == wind[c] for b, _ in buildable)
+    ]
     m.landing_limit = pyo.Constraint(
-        landing_clusters, m.Y,
-        rule=lambda m, c, y: m.capacity[wind[c], y]
-        <= max(p["landing_limit_gw"][c], p["existing_capacity"][(wind[c], y)]),
+        landing_clusters,
+        m.Y,
+        rule=lambda m, c, y: (
+            m.capacity[wind[c], y]
+            <= max(p["landing_limit_gw"][c], p["existing_capacity"][(wind[c], y)])
+        ),
         doc="offshore wind landing at a cluster <= its landing limit [GW]",
     )
     industry_wind = [a for a in d.assets_of("offshore_wind") + d.assets_of("offshore_electrolysis")]
@@ -88,16 +103,19 @@ def add_investment(m: pyo.ConcreteModel) -> None:
             return total == limit
         return total <= limit
 
-    m.wind_roadmap = pyo.Constraint(m.Y, rule=roadmap_rule,
-                                    doc="industry offshore wind <= industry share of roadmap [GW]")
+    m.wind_roadmap = pyo.Constraint(
+        m.Y, rule=roadmap_rule, doc="industry offshore wind <= industry share of roadmap [GW]"
+    )
 
     wacc = d.attrs["investment_wacc"]
 
     def annuity_rule(m, y):
         return sum(
-            m.new_capacity[a, v] * p["capex"][(a, v)]
+            m.new_capacity[a, v]
+            * p["capex"][(a, v)]
             * capital_recovery_factor(wacc, p["lifetime"][(a, v)])
-            for a in expandable for v in service[(a, y)]
+            for a in expandable
+            for v in service[(a, y)]
         )
 
     m.investment_annuity = pyo.Expression(m.Y, rule=annuity_rule, doc="annuities due [MEUR/yr]")

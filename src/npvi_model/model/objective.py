@@ -26,23 +26,37 @@ def add_objective(m: pyo.ConcreteModel) -> None:
     def fallback_fuel_rule(m, y):
         gas_price = p["price_natural_gas"][y] * 1e-3  # MEUR per GWh of gas
         return gas_price * sum(
-            d.slice_weight[t] * (gas_e * m.electricity_fallback[c, y, t] + gas_h * m.h2_fallback[c, y, t])
-            for c in d.clusters for t in d.slices)
+            d.slice_weight[t]
+            * (gas_e * m.electricity_fallback[c, y, t] + gas_h * m.h2_fallback[c, y, t])
+            for c in d.clusters
+            for t in d.slices
+        )
 
     m.fallback_fuel_cost = pyo.Expression(m.Y, rule=fallback_fuel_rule, doc="[MEUR/yr]")
     m.co2_emission_cost = pyo.Expression(
-        m.Y, rule=lambda m, y: p["price_co2_emission"][y] * m.emissions[y], doc="[MEUR/yr]")
+        m.Y, rule=lambda m, y: p["price_co2_emission"][y] * m.emissions[y], doc="[MEUR/yr]"
+    )
     m.emission_penalty_cost = pyo.Expression(
-        m.Y, rule=lambda m, y: penalty * m.emission_gap[y] if y in m.CAPPED_YEARS else 0.0)
+        m.Y, rule=lambda m, y: penalty * m.emission_gap[y] if y in m.CAPPED_YEARS else 0.0
+    )
 
     def annual_cost(m, y):
-        return (m.investment_annuity[y] + m.fixed_om[y] + m.grid_electricity_cost[y]
-                + m.h2_import_cost[y] + m.fallback_fuel_cost[y] + m.co2_emission_cost[y]
-                + m.co2_transport_storage_cost[y] + m.emission_penalty_cost[y])
+        return (
+            m.investment_annuity[y]
+            + m.fixed_om[y]
+            + m.grid_electricity_cost[y]
+            + m.h2_import_cost[y]
+            + m.fallback_fuel_cost[y]
+            + m.co2_emission_cost[y]
+            + m.co2_transport_storage_cost[y]
+            + m.emission_penalty_cost[y]
+        )
 
     m.annual_cost = pyo.Expression(m.Y, rule=annual_cost, doc="[MEUR/yr]")
     m.total_cost = pyo.Objective(
-        expr=sum(d.discount_weight[y] * m.annual_cost[y] for y in d.years), sense=pyo.minimize)
+        expr=sum(d.discount_weight[y] * m.annual_cost[y] for y in d.years), sense=pyo.minimize
+    )
+
 
 #: the cost components of results.nc, and the model expression each comes from
 COST_EXPRESSIONS = {

@@ -14,7 +14,7 @@ What a reference holds
   and the non-zeros per constraint family. The non-zeros come from Pyomo's
   `LinearStandardFormCompiler` (the matrix the LP writers build; ~2 s for the 136k rows of a
   default-resolution scenario), computed on the model `solve_scenario` builds (see
-  `_fingerprint_with_nonzeros`). Rows whose body is constant are dropped by the compiler, so
+  `pipeline.model_fingerprint`). Rows whose body is constant are dropped by the compiler, so
   only non-zeros are taken from it, never row counts;
 - metadata for information only (input hash, versions, solver options, time resolution).
 
@@ -58,9 +58,11 @@ max(abs, rel * |old|), so large numbers are judged relatively and numbers near z
   solve, whose objective tolerance is also set by the 1e-7 feasibility tolerances), yet it is
   ~100 k EUR on a ~1e11 EUR objective: any data change worth reporting moves it far more.
 - aggregates and per-cluster tables: rel 1e-6, abs 1e-4 (TWh, Mt, GW or GWh). A basic solution
-  satisfies each row to 1e-7 in model units (GW per slice); an annual value sums a few hundred
-  slice values weighted by up to ~700 h (converted to TWh: x 1e-3), so solver noise is below
-  ~1e-5 absolute; 1e-4 is 1000x below the precision the summary is read at (0.1 TWh, 0.01 Mt).
+  satisfies each row to 1e-7 in model units (GW per slice); an annual energy is a sum of slice
+  values weighted by hours that add up to 8760 h, so a 1e-7 GW error in every slice adds up to
+  8760 h x 1e-7 GW ~ 1e-6 TWh per term, and a national total over a few dozen terms stays
+  below ~1e-5. 1e-4 is 10x above that and 1000x below the precision the summary is read at
+  (0.1 TWh, 0.01 Mt); rel 1e-6 matches the objective for large values.
 - fingerprint: exact (integers).
 """
 
@@ -70,8 +72,7 @@ import datetime as _dt
 import json
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,8 +114,10 @@ TOLERANCES: dict[str, Tolerance] = {
 #: `emissions` table, compared there once)
 HEADLINE_KEYS = ("emission_gap_mt", "electrolysis_gw", "offshore_wind_gw")
 #: per-cluster tables: name -> dims (the national total sums `cluster` out)
-CLUSTER_TABLES = {"capacity": ("technology", "cluster", "year"),
-                  "unmet": ("carrier", "cluster", "year")}
+CLUSTER_TABLES = {
+    "capacity": ("technology", "cluster", "year"),
+    "unmet": ("carrier", "cluster", "year"),
+}
 METADATA_KEYS = ("input_sha256", "time_resolution", "n_slices", "solver_options", "versions")
 
 
@@ -138,6 +141,7 @@ class Difference:
 
 # -- the reference of one solved scenario -------------------------------------------------------
 
+
 def _num(value) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
@@ -145,8 +149,10 @@ def _num(value) -> float | None:
 
 def _table(da: xr.DataArray, dims: tuple[str, ...]) -> dict:
     series = da.transpose(*dims).to_series()
-    values = {"|".join(str(k) for k in (key if isinstance(key, tuple) else (key,))): _num(v)
-              for key, v in series.items()}
+    values = {
+        "|".join(str(k) for k in (key if isinstance(key, tuple) else (key,))): _num(v)
+        for key, v in series.items()
+    }
     return {"dims": list(dims), "units": str(da.attrs.get("units", "")), "values": values}
 
 
@@ -158,8 +164,10 @@ def reference_from(ds: xr.Dataset, summary: dict) -> dict:
         tables["capacity"]["units"] = str(ds["capacity"].attrs["units_by_technology"])
     tables["emissions"] = _table(ds["emissions"], ("year",))
     headline = {
-        str(year): {"unmet": {str(c): float(v) for c, v in values["unmet"].items()},
-                    **{k: float(values[k]) for k in ("emissions_mt", *HEADLINE_KEYS)}}
+        str(year): {
+            "unmet": {str(c): float(v) for c, v in values["unmet"].items()},
+            **{k: float(values[k]) for k in ("emissions_mt", *HEADLINE_KEYS)},
+        }
         for year, values in summary["years"].items()
     }
     metadata = summary.get("metadata", {})
@@ -177,6 +185,7 @@ def reference_from(ds: xr.Dataset, summary: dict) -> dict:
 
 # -- comparison -------------------------------------------------------------------------------
 
+
 def _rel(old, new) -> float | None:
     if not isinstance(old, int | float) or not isinstance(new, int | float):
         return None
@@ -190,8 +199,11 @@ def _rel(old, new) -> float | None:
 def _size_key(d: Difference) -> tuple:
     rel = d.rel_change
     size = abs(rel) if rel is not None else -1.0
-    delta = abs(d.new - d.old) if isinstance(d.old, int | float) and isinstance(
-        d.new, int | float) else 0.0
+    delta = (
+        abs(d.new - d.old)
+        if isinstance(d.old, int | float) and isinstance(d.new, int | float)
+        else 0.0
+    )
     return (-size, -delta, d.quantity, d.index)
 
 
@@ -219,8 +231,9 @@ def compare(reference: dict, fresh: dict, scenario: str) -> list[Difference]:
     out: list[Difference] = []
 
     def add(quantity, index, old, new, severity):
-        out.append(Difference(scenario, quantity, index, old, new, _missing_rel(old, new),
-                              severity))
+        out.append(
+            Difference(scenario, quantity, index, old, new, _missing_rel(old, new), severity)
+        )
 
     if reference.get("status") != fresh.get("status"):
         add("status", "", reference.get("status"), fresh.get("status"), FAIL)
@@ -249,17 +262,32 @@ def compare(reference: dict, fresh: dict, scenario: str) -> list[Difference]:
             add("emissions (national)", f"year={year}", old_e.get(year), new_e.get(year), FAIL)
 
     for name, dims in CLUSTER_TABLES.items():
-        out += _compare_cluster_table(name, list(dims), old_t.get(name, {}).get("values", {}),
-                                      new_t.get(name, {}).get("values", {}), objective_ok,
-                                      scenario)
+        out += _compare_cluster_table(
+            name,
+            list(dims),
+            old_t.get(name, {}).get("values", {}),
+            new_t.get(name, {}).get("values", {}),
+            objective_ok,
+            scenario,
+        )
 
-    out += _compare_fingerprint(reference.get("fingerprint", {}), fresh.get("fingerprint", {}),
-                                scenario)
+    out += _compare_fingerprint(
+        reference.get("fingerprint", {}), fresh.get("fingerprint", {}), scenario
+    )
     old_m, new_m = reference.get("metadata", {}), fresh.get("metadata", {})
     for key in METADATA_KEYS:
         if old_m.get(key) != new_m.get(key):
-            out.append(Difference(scenario, f"metadata.{key}", "", _short(old_m.get(key)),
-                                  _short(new_m.get(key)), None, INFO))
+            out.append(
+                Difference(
+                    scenario,
+                    f"metadata.{key}",
+                    "",
+                    _short(old_m.get(key)),
+                    _short(new_m.get(key)),
+                    None,
+                    INFO,
+                )
+            )
     return sort_by_size(out)
 
 
@@ -270,8 +298,9 @@ def _short(value) -> str | None:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _compare_cluster_table(name: str, dims: list[str], old: dict, new: dict, objective_ok: bool,
-                           scenario: str) -> list[Difference]:
+def _compare_cluster_table(
+    name: str, dims: list[str], old: dict, new: dict, objective_ok: bool, scenario: str
+) -> list[Difference]:
     tol = TOLERANCES["table"]
     cluster_pos = dims.index("cluster")
 
@@ -290,11 +319,15 @@ def _compare_cluster_table(name: str, dims: list[str], old: dict, new: dict, obj
         if not _differs(ov, nv, tol):
             continue
         group = tuple(p for i, p in enumerate(key.split("|")) if i != cluster_pos)
-        national_ok = (group in old_nat and group in new_nat
-                       and not TOLERANCES["aggregate"].differs(old_nat[group], new_nat[group]))
+        national_ok = (
+            group in old_nat
+            and group in new_nat
+            and not TOLERANCES["aggregate"].differs(old_nat[group], new_nat[group])
+        )
         severity = ALTERNATIVE if (objective_ok and national_ok) else FAIL
-        out.append(Difference(scenario, name, _index(dims, key), ov, nv, _missing_rel(ov, nv),
-                              severity))
+        out.append(
+            Difference(scenario, name, _index(dims, key), ov, nv, _missing_rel(ov, nv), severity)
+        )
     return out
 
 
@@ -302,67 +335,56 @@ def _compare_fingerprint(old: dict, new: dict, scenario: str) -> list[Difference
     out = []
     for total in ("n_variables", "n_constraints", "n_nonzeros"):
         if old.get(total) != new.get(total):
-            out.append(Difference(scenario, f"fingerprint.{total}", "", old.get(total),
-                                  new.get(total), _missing_rel(old.get(total), new.get(total)),
-                                  FAIL))
+            out.append(
+                Difference(
+                    scenario,
+                    f"fingerprint.{total}",
+                    "",
+                    old.get(total),
+                    new.get(total),
+                    _missing_rel(old.get(total), new.get(total)),
+                    FAIL,
+                )
+            )
     for part in ("variables", "constraints", "nonzeros"):
         o, n = old.get(part) or {}, new.get(part) or {}
         if (part in old) != (part in new):
-            out.append(Difference(scenario, f"fingerprint.{part}", "", _short(o) if o else None,
-                                  _short(n) if n else None, math.inf, FAIL))
+            out.append(
+                Difference(
+                    scenario,
+                    f"fingerprint.{part}",
+                    "",
+                    _short(o) if o else None,
+                    _short(n) if n else None,
+                    math.inf,
+                    FAIL,
+                )
+            )
             continue
         for family in sorted(set(o) | set(n)):
             if o.get(family) != n.get(family):
-                out.append(Difference(scenario, f"fingerprint.{part}", f"family={family}",
-                                      o.get(family), n.get(family),
-                                      _missing_rel(o.get(family), n.get(family)), FAIL))
+                out.append(
+                    Difference(
+                        scenario,
+                        f"fingerprint.{part}",
+                        f"family={family}",
+                        o.get(family),
+                        n.get(family),
+                        _missing_rel(o.get(family), n.get(family)),
+                        FAIL,
+                    )
+                )
     return out
-
-
-# -- non-zeros of the model -------------------------------------------------------------------
-
-def nonzeros(model) -> dict:
-    """Non-zeros of the constraint matrix per constraint family, and in total."""
-    import numpy as np
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
-    form = LinearStandardFormCompiler().write(model, mixed_form=True)
-    per_row = np.diff(form.A.tocsr().indptr)
-    families: dict[str, int] = {}
-    for row, count in zip(form.rows, per_row, strict=True):
-        name = row.constraint.parent_component().local_name
-        families[name] = families.get(name, 0) + int(count)
-    return {"nonzeros": dict(sorted(families.items())), "n_nonzeros": int(per_row.sum())}
-
-
-@contextmanager
-def _fingerprint_with_nonzeros() -> Iterator[None]:
-    """While active, `pipeline.solve_scenario` records non-zeros in the fingerprint too.
-
-    `solve_scenario` does not hand out the Pyomo model, so this wraps the module-level
-    `pipeline.model_fingerprint` it calls on the built model. (If the pipeline stops calling
-    it, the fingerprint lacks `nonzeros` and the check reports that as a fingerprint change.)
-    """
-    from npvi_model import pipeline
-
-    original = pipeline.model_fingerprint
-
-    def with_nonzeros(model):
-        return {**original(model), **nonzeros(model)}
-
-    pipeline.model_fingerprint = with_nonzeros
-    try:
-        yield
-    finally:
-        pipeline.model_fingerprint = original
 
 
 # -- the check ---------------------------------------------------------------------------------
 
+
 @dataclass
 class CheckReport:
     """Outcome of `run_check`. `results` maps scenario name -> result folder (with
-    keep_results); `updated` lists the scenarios whose reference was rewritten."""
+    keep_results); `updated` lists the scenarios whose reference was rewritten, `created`
+    those of them that had no (readable) reference before."""
 
     scenarios: list[str]
     differences: list[Difference]
@@ -371,6 +393,7 @@ class CheckReport:
     results: dict[str, Path] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Difference]:
@@ -397,8 +420,16 @@ def load_reference(path: Path) -> dict:
         problem = Problem(str(path), "", f"not a readable reference file: {err}")
         raise InputError([problem]) from None
     if data.get("format") != REFERENCE_FORMAT:
-        raise InputError([Problem(str(path), "format", f"reference format {data.get('format')!r}"
-                                  f", expected {REFERENCE_FORMAT}; regenerate it with --update")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "format",
+                    f"reference format {data.get('format')!r}"
+                    f", expected {REFERENCE_FORMAT}; regenerate it with --update",
+                )
+            ]
+        )
     return data
 
 
@@ -406,18 +437,30 @@ def _check_reason(update: bool, reason: str | None) -> list[Problem]:
     if not update:
         return []
     if reason is None or not reason.strip():
-        return [Problem("command line", "--reason", "--update needs a non-empty one-line "
-                        "--reason, e.g. --reason \"new offshore wind roadmap\"")]
+        return [
+            Problem(
+                "command line",
+                "--reason",
+                "--update needs a non-empty one-line "
+                '--reason, e.g. --reason "new offshore wind roadmap"',
+            )
+        ]
     if "\n" in reason.strip() or "\r" in reason:
         return [Problem("command line", "--reason", "the reason must be one line")]
     return []
 
 
-def run_check(scenarios: list[Path], reference_dir: Path, update: bool = False,
-              reason: str | None = None, keep_results: Path | None = None,
-              report_path: Path | None = None, data_dir: Path | None = None,
-              allow_missing_reference: bool = False,
-              progress: Callable[[str], None] | None = None) -> CheckReport:
+def run_check(
+    scenarios: list[Path],
+    reference_dir: Path,
+    update: bool = False,
+    reason: str | None = None,
+    keep_results: Path | None = None,
+    report_path: Path | None = None,
+    data_dir: Path | None = None,
+    allow_missing_reference: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> CheckReport:
     """Re-solve each scenario once, compare with its reference, write the Markdown report.
 
     Raises InputError before solving anything on bad input: --update without a reason, an
@@ -452,9 +495,15 @@ def run_check(scenarios: list[Path], reference_dir: Path, update: bool = False,
         elif update or allow_missing_reference:
             references[name] = None
         else:
-            problems.append(Problem(str(path), "", f"no reference file {ref}; create it with "
-                                    f"`npvi check {path} --reference {reference_dir} --update "
-                                    f"--reason \"...\"`"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    f"no reference file {ref}; create it with "
+                    f"`npvi check {path} --reference {reference_dir} --update "
+                    f'--reason "..."`',
+                )
+            )
     if not scenarios:
         problems.append(Problem("command line", "SCENARIO", "no scenario files to check"))
     if problems:
@@ -467,9 +516,7 @@ def run_check(scenarios: list[Path], reference_dir: Path, update: bool = False,
     for _path, res in resolved:
         name = res.scenario.name
         t0 = time.perf_counter()
-        with _fingerprint_with_nonzeros():
-            ds, summary = solve_scenario(res, data_dir,
-                                         progress=lambda msg, n=name: say(f"{n}: {msg}"))
+        ds, summary = solve_scenario(res, data_dir, progress=lambda msg, n=name: say(f"{n}: {msg}"))
         seconds[name] = round(time.perf_counter() - t0, 1)
         fresh = reference_from(ds, summary)
         fresh_refs[name] = fresh
@@ -479,21 +526,39 @@ def run_check(scenarios: list[Path], reference_dir: Path, update: bool = False,
         if old is not None:
             diffs += compare(old, fresh, name)
         elif not update:
-            diffs.append(Difference(name, "reference", str(reference_path(reference_dir, name)),
-                                    None, "missing", math.inf, FAIL))
+            diffs.append(
+                Difference(
+                    name,
+                    "reference",
+                    str(reference_path(reference_dir, name)),
+                    None,
+                    "missing",
+                    math.inf,
+                    FAIL,
+                )
+            )
         say(f"{name}: done in {seconds[name]:.0f} s")
 
     updated: list[str] = []
+    created: list[str] = []
     if update:
         reference_dir.mkdir(parents=True, exist_ok=True)
         for name, fresh in fresh_refs.items():
             _write_json(reference_path(reference_dir, name), fresh)
             updated.append(name)
-        _append_changelog(reference_dir, updated, (reason or "").strip(), diffs)
+        created = [name for name in updated if references[name] is None]
+        _append_changelog(reference_dir, updated, (reason or "").strip(), diffs, created)
 
-    report = CheckReport(scenarios=[r.scenario.name for _, r in resolved],
-                         differences=sort_by_size(diffs), markdown="", report_path=report_path,
-                         results=results, updated=updated, seconds=seconds)
+    report = CheckReport(
+        scenarios=[r.scenario.name for _, r in resolved],
+        differences=sort_by_size(diffs),
+        markdown="",
+        report_path=report_path,
+        results=results,
+        updated=updated,
+        seconds=seconds,
+        created=created,
+    )
     report.markdown = markdown(report, reference_dir)
     if report_path is not None:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
@@ -507,26 +572,42 @@ def _write_json(path: Path, data: dict) -> None:
     tmp.replace(path)
 
 
-def _append_changelog(reference_dir: Path, scenarios: list[str], reason: str,
-                      diffs: list[Difference]) -> None:
+def _append_changelog(
+    reference_dir: Path,
+    scenarios: list[str],
+    reason: str,
+    diffs: list[Difference],
+    created: list[str],
+) -> None:
     path = reference_dir / CHANGELOG
     if not path.is_file():
-        path.write_text("# Changelog of the regression references\n\n"
-                        "One line per `npvi check --update --reason \"...\"`: date, scenarios, "
-                        "reason, and what changed against the previous reference.\n\n")
+        path.write_text(
+            "# Changelog of the regression references\n\n"
+            'One line per `npvi check --update --reason "..."`: date, scenarios, '
+            "reason, and what changed against the previous reference.\n\n"
+        )
     failing = sum(d.is_failure for d in diffs)
     alternative = sum(d.severity == ALTERNATIVE for d in diffs)
-    objective = [f"{d.scenario} {_fmt_rel(d.rel_change)}" for d in diffs
-                 if d.quantity == "objective_eur"]
-    changed = (f"{failing} failing, {alternative} alternative-optimum differences vs the previous "
-               "reference" + (f" (objective: {', '.join(objective)})" if objective else ""))
-    line = (f"- {_dt.date.today().isoformat()} | {', '.join(scenarios)} | {reason} | "
-            f"{changed}\n")
+    objective = [
+        f"{d.scenario} {_fmt_rel(d.rel_change)}" for d in diffs if d.quantity == "objective_eur"
+    ]
+    changed = (
+        f"{failing} failing, {alternative} alternative-optimum differences vs the previous "
+        "reference" + (f" (objective: {', '.join(objective)})" if objective else "")
+    )
+    if created:
+        changed = (
+            "new reference"
+            if len(created) == len(scenarios)
+            else f"new reference for {', '.join(created)}; {changed}"
+        )
+    line = f"- {_dt.date.today().isoformat()} | {', '.join(scenarios)} | {reason} | {changed}\n"
     with path.open("a") as handle:
         handle.write(line)
 
 
 # -- formatting ------------------------------------------------------------------------------
+
 
 def _fmt(value) -> str:
     if value is None:
@@ -548,8 +629,18 @@ def _fmt_rel(rel: float | None) -> str:
 
 def difference_rows(diffs: list[Difference]) -> list[tuple[str, ...]]:
     """(scenario, severity, quantity, index, old, new, relative change) as text."""
-    return [(d.scenario, _SEVERITY_TEXT[d.severity], d.quantity, d.index, _fmt(d.old),
-             _fmt(d.new), _fmt_rel(d.rel_change)) for d in diffs]
+    return [
+        (
+            d.scenario,
+            _SEVERITY_TEXT[d.severity],
+            d.quantity,
+            d.index,
+            _fmt(d.old),
+            _fmt(d.new),
+            _fmt_rel(d.rel_change),
+        )
+        for d in diffs
+    ]
 
 
 def _md_cell(text: str) -> str:
@@ -561,32 +652,48 @@ def markdown(report: CheckReport, reference_dir: Path) -> str:
     group sorted by size."""
     failures = report.failures
     verdict = "FAIL" if failures else "OK"
-    lines = [f"# Regression check: {verdict}", "",
-             f"- date: {_dt.datetime.now().isoformat(timespec='seconds')}",
-             f"- reference: `{reference_dir}`",
-             "- tolerances: " + "; ".join(f"{k} rel {t.rel:g}, abs {t.abs:g}"
-                                          for k, t in TOLERANCES.items()) + "; fingerprint exact",
-             "- a per-cluster difference with unchanged objective and national total is an "
-             "alternative optimum of the LP, reported but not a failure", ""]
+    lines = [
+        f"# Regression check: {verdict}",
+        "",
+        f"- date: {_dt.datetime.now().isoformat(timespec='seconds')}",
+        f"- reference: `{reference_dir}`",
+        "- tolerances: "
+        + "; ".join(f"{k} rel {t.rel:g}, abs {t.abs:g}" for k, t in TOLERANCES.items())
+        + "; fingerprint exact",
+        "- a per-cluster difference with unchanged objective and national total is an "
+        "alternative optimum of the LP, reported but not a failure",
+        "",
+    ]
     if report.updated:
-        lines += [f"References rewritten for: {', '.join(report.updated)} (the differences "
-                  "below are against the previous reference).", ""]
-    lines += ["| scenario | result | failing | alternative optimum | info | solve s |",
-              "|---|---|---:|---:|---:|---:|"]
+        lines += [
+            f"References rewritten for: {', '.join(report.updated)} (the differences "
+            "below are against the previous reference).",
+            "",
+        ]
+    lines += [
+        "| scenario | result | failing | alternative optimum | info | solve s |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for name in report.scenarios:
         own = [d for d in report.differences if d.scenario == name]
         n_fail = sum(d.is_failure for d in own)
-        lines.append(f"| {name} | {'FAIL' if n_fail else 'match'} | {n_fail} | "
-                     f"{sum(d.severity == ALTERNATIVE for d in own)} | "
-                     f"{sum(d.severity == INFO for d in own)} | {report.seconds.get(name, '')} |")
+        verdict = "new reference" if name in report.created else "FAIL" if n_fail else "match"
+        lines.append(
+            f"| {name} | {verdict} | {n_fail} | "
+            f"{sum(d.severity == ALTERNATIVE for d in own)} | "
+            f"{sum(d.severity == INFO for d in own)} | {report.seconds.get(name, '')} |"
+        )
     lines.append("")
     for severity in (FAIL, ALTERNATIVE, INFO):
         group = [d for d in report.differences if d.severity == severity]
         if not group:
             continue
-        lines += [f"## {_SEVERITY_TEXT[severity]} ({len(group)})", "",
-                  "| scenario | quantity | index | old | new | relative change |",
-                  "|---|---|---|---:|---:|---:|"]
+        lines += [
+            f"## {_SEVERITY_TEXT[severity]} ({len(group)})",
+            "",
+            "| scenario | quantity | index | old | new | relative change |",
+            "|---|---|---|---:|---:|---:|",
+        ]
         for row in difference_rows(group):
             scenario, _sev, *rest = row
             lines.append("| " + " | ".join(_md_cell(c) for c in (scenario, *rest)) + " |")

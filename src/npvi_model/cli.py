@@ -11,19 +11,26 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from npvi_model.errors import InputError, SolveError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="npvi-model: confront industrial energy demand with supply, 2025-2050.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="npvi-model: confront industrial energy demand with supply, 2025-2050.",
+)
 console = Console(stderr=False)
 err_console = Console(stderr=True)
 
 
 def _fail_input(err: InputError) -> None:
     for problem in err.problems:
-        err_console.print(f"[red]error[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[red]error[/red] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True
+        )
     raise typer.Exit(2)
 
 
@@ -60,34 +67,63 @@ def run(
     tee: bool = typer.Option(False, help="show the HiGHS log"),
 ) -> None:
     """Solve scenarios and write one result folder per scenario."""
+    from npvi_model.headline import headline_table
     from npvi_model.pipeline import run_scenario
     from npvi_model.results_io import load_summary
 
     if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
-        _fail_input(InputError([_option_problem("--hours", hours,
-                                                "expected 'full' or a number of days 1-365")]))
+        _fail_input(
+            InputError(
+                [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
+            )
+        )
     folders = []
     try:
+        if len(files) > 1:  # check every scenario before solving any: bad input writes nothing
+            from npvi_model.data_io import default_data_dir
+            from npvi_model.inputs import build_inputs
+            from npvi_model.scenario import resolve
+
+            problems = []
+            for path in files:
+                try:
+                    build_inputs(
+                        resolve(path, allow_outside=allow_outside_extends),
+                        data_dir or default_data_dir(),
+                    )
+                except InputError as err:
+                    problems += err.problems
+            if problems:
+                _fail_input(InputError(problems))
         for path in files:
             with console.status(f"{path.name}: starting") as status:
                 folder = run_scenario(
-                    path, out, data_dir=data_dir, hours=hours,
+                    path,
+                    out,
+                    data_dir=data_dir,
+                    hours=hours,
                     allow_outside=allow_outside_extends,
-                    progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"), tee=tee)
+                    progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"),
+                    tee=tee,
+                )
             console.print(f"[green]solved[/green] {path} -> {folder}", highlight=False)
             folders.append(folder)
     except InputError as err:
         _fail_input(err)
     except SolveError as err:
-        err_console.print(f"[red]solver: {err.status}[/red] {err}", highlight=False)
+        err_console.print(
+            f"[red]solver: {err.status}[/red] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
         for line in err.diagnosis:
-            err_console.print(f"  {line}", highlight=False)
+            err_console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
         raise typer.Exit(130 if err.status == "interrupted" else 3) from None
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/red]: nothing half-written was left")
         raise typer.Exit(130) from None
     for folder in folders:
         _print_headline(load_summary(folder))
+    if folders:
+        console.print(headline_table([load_summary(f) for f in folders]))
 
 
 def _option_problem(option: str, value: str, expected: str):
@@ -98,16 +134,30 @@ def _option_problem(option: str, value: str, expected: str):
 
 def _print_headline(summary: dict) -> None:
     years = summary["years"]
-    table = Table(title=f"{summary['scenario']}: objective {summary['objective_eur'] / 1e9:,.1f} "
-                  "bn EUR (discounted)")
+    table = Table(
+        title=f"{summary['scenario']}: objective {summary['objective_eur'] / 1e9:,.1f} "
+        "bn EUR (discounted)"
+    )
     table.add_column("year")
-    for col in ("unmet electricity TWh", "unmet hydrogen TWh", "CO2 not captured Mt",
-                "emissions Mt", "electrolysis GW", "offshore wind GW (industry)"):
+    for col in (
+        "unmet electricity TWh",
+        "unmet hydrogen TWh",
+        "CO2 not captured Mt",
+        "emissions Mt",
+        "electrolysis GW",
+        "offshore wind GW (industry)",
+    ):
         table.add_column(col, justify="right")
     for year, v in years.items():
-        table.add_row(year, f"{v['unmet']['electricity']:.1f}", f"{v['unmet']['hydrogen']:.1f}",
-                      f"{v['unmet']['co2']:.2f}", f"{v['emissions_mt']:.1f}",
-                      f"{v['electrolysis_gw']:.2f}", f"{v['offshore_wind_gw']:.1f}")
+        table.add_row(
+            year,
+            f"{v['unmet']['electricity']:.1f}",
+            f"{v['unmet']['hydrogen']:.1f}",
+            f"{v['unmet']['co2']:.2f}",
+            f"{v['emissions_mt']:.1f}",
+            f"{v['electrolysis_gw']:.2f}",
+            f"{v['offshore_wind_gw']:.1f}",
+        )
     console.print(table)
 
 
@@ -142,33 +192,47 @@ def report(
 def _require_results(folders: list[Path]) -> None:
     from npvi_model.errors import Problem
 
-    missing = [Problem(str(f), "", "not a result folder (no results.nc)") for f in folders
-               if not (f / "results.nc").is_file()]
+    missing = [
+        Problem(str(f), "", "not a result folder (no results.nc)")
+        for f in folders
+        if not (f / "results.nc").is_file()
+    ]
     if missing:
         _fail_input(InputError(missing))
 
 
 @app.command()
 def check(
-    scenarios: list[Path] = typer.Argument(None, help="scenario YAML files (default: every "
-                                           "scenarios/*.yaml not starting with '_')"),
+    scenarios: list[Path] = typer.Argument(
+        None, help="scenario YAML files (default: every scenarios/*.yaml not starting with '_')"
+    ),
     reference: Path = typer.Option(Path("tests/reference"), help="folder of the references"),
     update: bool = typer.Option(False, help="rewrite the references (needs --reason)"),
     reason: str = typer.Option(None, help="one line for tests/reference/CHANGELOG.md"),
-    report_path: Path = typer.Option(Path("results/check.md"), "--report",
-                                     help="Markdown diff report"),
+    report_path: Path = typer.Option(
+        Path("results/check.md"), "--report", help="Markdown diff report"
+    ),
     keep_results: Path = typer.Option(None, help="also write the result folders here"),
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
 ) -> None:
     """Re-solve scenarios and compare with the committed references (exit 1 on differences)."""
+    from rich.text import Text
+
     from npvi_model.check import difference_rows, run_check, shipped_scenarios
 
     files = list(scenarios) if scenarios else shipped_scenarios()
     try:
         with console.status("check: starting") as status:
-            result = run_check(files, reference, update=update, reason=reason,
-                               keep_results=keep_results, report_path=report_path,
-                               data_dir=data_dir, progress=lambda msg: status.update(msg))
+            result = run_check(
+                files,
+                reference,
+                update=update,
+                reason=reason,
+                keep_results=keep_results,
+                report_path=report_path,
+                data_dir=data_dir,
+                progress=lambda msg: status.update(msg),
+            )
     except InputError as err:
         _fail_input(err)
     except SolveError as err:
@@ -178,29 +242,46 @@ def check(
         err_console.print("[red]interrupted[/red]: references unchanged")
         raise typer.Exit(130) from None
     if result.differences:
-        ordered = ([d for d in result.differences if d.is_failure]
-                   + [d for d in result.differences if not d.is_failure])
+        ordered = [d for d in result.differences if d.is_failure] + [
+            d for d in result.differences if not d.is_failure
+        ]
         shown = ordered[:40]
         table = Table(title="differences: failures first, each sorted by size")
         for col in ("scenario", "severity", "quantity", "index", "old", "new", "rel. change"):
-            table.add_column(col, justify="right" if col in ("old", "new", "rel. change")
-                             else "left", overflow="fold")
+            table.add_column(
+                col,
+                justify="right" if col in ("old", "new", "rel. change") else "left",
+                overflow="fold",
+            )
         for row in difference_rows(shown):
             style = "red" if row[1] == "FAIL" else None
-            table.add_row(*row, style=style)
+            table.add_row(*(Text(cell) for cell in row), style=style)
         console.print(table)
         if len(result.differences) > len(shown):
-            console.print(f"... {len(result.differences) - len(shown)} more in {report_path}",
-                          highlight=False)
+            console.print(
+                f"... {len(result.differences) - len(shown)} more in {report_path}", highlight=False
+            )
     for name in result.scenarios:
         n_fail = sum(d.is_failure for d in result.differences if d.scenario == name)
-        mark = "[red]FAIL[/red]" if n_fail else "[green]match[/green]"
-        console.print(f"{mark} {name} ({result.seconds.get(name, 0):.0f} s)"
-                      + (f": {n_fail} failing differences" if n_fail else ""), highlight=False)
+        mark = (
+            "[green]new reference[/green]"
+            if name in result.created
+            else "[red]FAIL[/red]"
+            if n_fail
+            else "[green]match[/green]"
+        )
+        console.print(
+            f"{mark} {name} ({result.seconds.get(name, 0):.0f} s)"
+            + (f": {n_fail} failing differences" if n_fail else ""),
+            highlight=False,
+        )
     console.print(f"wrote {report_path}", highlight=False)
     if update:
-        console.print(f"[green]updated[/green] {len(result.updated)} references in {reference} "
-                      f"and {reference / 'CHANGELOG.md'}", highlight=False)
+        console.print(
+            f"[green]updated[/green] {len(result.updated)} references in {reference} "
+            f"and {reference / 'CHANGELOG.md'}",
+            highlight=False,
+        )
         return
     if not result.ok:
         raise typer.Exit(1)
@@ -219,9 +300,11 @@ def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> No
     for check in dd.check_published_totals(folder):
         mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
         failed |= not check.ok
-        console.print(f"{mark} {check.quantity} {check.year}: derived {check.derived:.1f} vs "
-                      f"published {check.published:.1f} {check.unit} "
-                      f"({check.rel_deviation:+.0%}, tolerance {check.tolerance_rel:.0%})")
+        console.print(
+            f"{mark} {check.quantity} {check.year}: derived {check.derived:.1f} vs "
+            f"published {check.published:.1f} {check.unit} "
+            f"({check.rel_deviation:+.0%}, tolerance {check.tolerance_rel:.0%})"
+        )
     if failed:
         raise typer.Exit(1)
 

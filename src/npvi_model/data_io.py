@@ -37,14 +37,23 @@ def read_raw(path: Path, shown: str) -> pd.DataFrame:
         raise InputError([Problem(shown, "", "data file not found")])
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise InputError([Problem(shown, "", f"file is {size} bytes, over the limit of "
-                                  f"{MAX_TABLE_BYTES} bytes for a data table")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"file is {size} bytes, over the limit of "
+                    f"{MAX_TABLE_BYTES} bytes for a data table",
+                )
+            ]
+        )
     raw = path.read_bytes()
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError([Problem(shown, f"byte {err.start}", "not valid UTF-8 text "
-                                  "(save the file as UTF-8)")]) from None
+        raise InputError(
+            [Problem(shown, f"byte {err.start}", "not valid UTF-8 text (save the file as UTF-8)")]
+        ) from None
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
@@ -62,15 +71,23 @@ def _parse_number(text: str, kind: str) -> float | int:
     return value
 
 
-def validate_table(spec: TableSpec, raw: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+def validate_table(
+    spec: TableSpec, raw: pd.DataFrame, shown: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a raw (text) table against its spec; return the typed table and the problems."""
     problems: list[Problem] = []
     raw = raw.rename(columns=lambda c: str(c).strip())
     for col in raw.columns:
         if col not in spec.column_names:
-            problems.append(Problem(shown, f"column '{col}'", "unknown column"
-                                    f"{did_you_mean(col, spec.column_names)}; expected columns: "
-                                    f"{', '.join(spec.column_names)}"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"column '{col}'",
+                    "unknown column"
+                    f"{did_you_mean(col, spec.column_names)}; expected columns: "
+                    f"{', '.join(spec.column_names)}",
+                )
+            )
     missing = [c for c in spec.column_names if c not in raw.columns]
     for col in missing:
         problems.append(Problem(shown, f"column '{col}'", "missing column"))
@@ -88,29 +105,57 @@ def validate_table(spec: TableSpec, raw: pd.DataFrame, shown: str) -> tuple[pd.D
                 break
             where = f"{_line(i)}, column '{col.name}'"
             if text == "" or text.lower() in ("nan", "na", "null", "none"):
-                problems.append(Problem(shown, where, f"value {text!r}: empty or NaN cell, "
-                                        f"expected {col.kind} ({col.description})"))
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"value {text!r}: empty or NaN cell, "
+                        f"expected {col.kind} ({col.description})",
+                    )
+                )
                 values.append(None)
                 continue
             if col.kind in ("int", "float"):
                 try:
                     value = _parse_number(text, col.kind)
                 except ValueError:
-                    problems.append(Problem(shown, where, f"value {text!r}: expected a finite "
-                                            f"{'whole ' if col.kind == 'int' else ''}number"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            where,
+                            f"value {text!r}: expected a finite "
+                            f"{'whole ' if col.kind == 'int' else ''}number",
+                        )
+                    )
                     values.append(None)
                     continue
                 if col.minimum is not None and value < col.minimum:
-                    problems.append(Problem(shown, where, f"value {text}: below the minimum "
-                                            f"{col.minimum:g} ({col.unit})"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            where,
+                            f"value {text}: below the minimum {col.minimum:g} ({col.unit})",
+                        )
+                    )
                 elif col.maximum is not None and value > col.maximum:
-                    problems.append(Problem(shown, where, f"value {text}: above the maximum "
-                                            f"{col.maximum:g} ({col.unit})"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            where,
+                            f"value {text}: above the maximum {col.maximum:g} ({col.unit})",
+                        )
+                    )
                 values.append(value)
             else:
                 if col.allowed is not None and text not in col.allowed:
-                    problems.append(Problem(shown, where, f"value {text!r}: expected one of "
-                                            f"{', '.join(col.allowed)}{did_you_mean(text, col.allowed)}"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            where,
+                            f"value {text!r}: expected one of "
+                            f"{', '.join(col.allowed)}{did_you_mean(text, col.allowed)}",
+                        )
+                    )
                 values.append(text)
         typed[col.name] = pd.Series(values, index=cells.index[: len(values)], dtype=object)
     if problems:
@@ -145,9 +190,15 @@ def _check_units(spec: TableSpec, df: pd.DataFrame, shown: str) -> list[Problem]
             lookup = ":".join(str(row[p]) for p in parts)
             expected = rule.get(lookup)
             if expected is not None and row["unit"] != expected:
-                problems.append(Problem(shown, f"{_line(i)}, column 'unit'", f"value "
-                                        f"{row['unit']!r}: the data dictionary gives '{expected}' "
-                                        f"for {by}={lookup}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{_line(i)}, column 'unit'",
+                        f"value "
+                        f"{row['unit']!r}: the data dictionary gives '{expected}' "
+                        f"for {by}={lookup}",
+                    )
+                )
     return problems
 
 
@@ -157,8 +208,14 @@ def _check_coverage(spec: TableSpec, df: pd.DataFrame, shown: str) -> list[Probl
         present = set(df[col])
         for value in required:
             if value not in present:
-                problems.append(Problem(shown, f"column '{col}'", f"no rows for '{value}'; "
-                                        f"every one of {', '.join(map(str, required))} is needed"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"column '{col}'",
+                        f"no rows for '{value}'; "
+                        f"every one of {', '.join(map(str, required))} is needed",
+                    )
+                )
     if spec.year_column:
         group_cols = [k for k in spec.key if k != spec.year_column]
         for key, group in df.groupby(group_cols) if group_cols else [((), df)]:
@@ -167,8 +224,14 @@ def _check_coverage(spec: TableSpec, df: pd.DataFrame, shown: str) -> list[Probl
             if missing:
                 label = ", ".join(f"{c}={v}" for c, v in zip(group_cols, key, strict=False))
                 shown_years = missing if len(missing) < 6 else f"{missing[:5]}... ({len(missing)})"
-                problems.append(Problem(shown, label, f"missing years {shown_years}; every year "
-                                        f"{DATA_YEARS[0]}-{DATA_YEARS[-1]} is needed"))
+                problems.append(
+                    Problem(
+                        shown,
+                        label,
+                        f"missing years {shown_years}; every year "
+                        f"{DATA_YEARS[0]}-{DATA_YEARS[-1]} is needed",
+                    )
+                )
     return problems
 
 
@@ -181,16 +244,24 @@ def _check_year_order(spec: TableSpec, df: pd.DataFrame, shown: str) -> list[Pro
     for _, group in df.groupby(group_cols, sort=False) if group_cols else [((), df)]:
         years = list(group[year_col])
         for (i_prev, y_prev), (i, y) in zip(
-            zip(group.index, years, strict=False), zip(group.index[1:], years[1:], strict=False),
+            zip(group.index, years, strict=False),
+            zip(group.index[1:], years[1:], strict=False),
             strict=False,
         ):
             if y < y_prev:
-                problems.append(Problem(shown, _line(i), f"value {y}: years out of order "
-                                        f"({y} follows {y_prev} at {_line(i_prev)})"))
+                problems.append(
+                    Problem(
+                        shown,
+                        _line(i),
+                        f"value {y}: years out of order ({y} follows {y_prev} at {_line(i_prev)})",
+                    )
+                )
     return problems
 
 
-def load_tables(data_dir: Path, names: list[str] | None = None) -> tuple[dict[str, pd.DataFrame], str]:
+def load_tables(
+    data_dir: Path, names: list[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], str]:
     """Read and validate tables; return them and the SHA-256 of the files read.
 
     Raises InputError with every problem of every table.

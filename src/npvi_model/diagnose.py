@@ -28,10 +28,14 @@ def diagnose_infeasibility(model: pyo.ConcreteModel, config) -> list[str]:
         body = con.body + elastic.slack_up[i] - elastic.slack_down[i]
         con.set_value((con.lower, body, con.upper))
     elastic.total_slack = pyo.Objective(
-        expr=sum(elastic.slack_up[i] + elastic.slack_down[i] for i in elastic.elastic_index))
+        expr=sum(elastic.slack_up[i] + elastic.slack_down[i] for i in elastic.elastic_index)
+    )
     results = Highs().solve(
-        elastic, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-        time_limit=config.time_limit_s, solver_options={"output_flag": False},
+        elastic,
+        load_solutions=False,
+        raise_exception_on_nonoptimal_result=False,
+        time_limit=config.time_limit_s,
+        solver_options={"output_flag": False},
     )
     if results.solution_status.name != "optimal":
         return ["the elastic re-solve found no diagnosis either"]
@@ -47,6 +51,8 @@ def diagnose_infeasibility(model: pyo.ConcreteModel, config) -> list[str]:
     lines = []
     for family, items in sorted(families.items(), key=lambda kv: -len(kv[1])):
         shown = "; ".join(items[:MAX_INDICES_SHOWN])
-        more = f"; and {len(items) - MAX_INDICES_SHOWN} more" if len(items) > MAX_INDICES_SHOWN else ""
+        more = (
+            f"; and {len(items) - MAX_INDICES_SHOWN} more" if len(items) > MAX_INDICES_SHOWN else ""
+        )
         lines.append(f"constraint family '{family}' must be relaxed at {shown}{more}")
     return lines

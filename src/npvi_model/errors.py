@@ -1,4 +1,4 @@
-"""Errors a user can act on. Each carries one line per problem: file, key or row, value, expected."""
+"""Errors a user can act on: one line per problem, naming file, key or row, value, expected."""
 
 from __future__ import annotations
 

@@ -38,10 +38,19 @@ SCHEDULES = {
     "co2_pipelines": ("co2_pipeline", "pipeline", "capacity_mt_per_yr"),
 }
 #: technologies whose assets are aggregated per cluster (others are per link or sink id)
-PER_CLUSTER = ("offshore_wind", "electrolyser", "offshore_electrolysis", "grid_connection",
-               "h2_import_terminal", "h2_storage")
-LINK_TECHNOLOGIES = {"electricity_corridor": "electricity", "h2_pipeline": "hydrogen",
-                     "co2_pipeline": "co2"}
+PER_CLUSTER = (
+    "offshore_wind",
+    "electrolyser",
+    "offshore_electrolysis",
+    "grid_connection",
+    "h2_import_terminal",
+    "h2_storage",
+)
+LINK_TECHNOLOGIES = {
+    "electricity_corridor": "electricity",
+    "h2_pipeline": "hydrogen",
+    "co2_pipeline": "co2",
+}
 
 
 def apply_overrides(tables: dict[str, pd.DataFrame], resolved: ResolvedScenario) -> list[dict]:
@@ -53,33 +62,65 @@ def apply_overrides(tables: dict[str, pd.DataFrame], resolved: ResolvedScenario)
         file = resolved.provenance.get(where_label, resolved.files[-1])
         spec = TABLES[override.table]
         if override.table not in tables:
-            problems.append(Problem(file, where_label, f"table '{override.table}' is not read by "
-                                    "the model (it feeds the demand derivation only)"))
+            problems.append(
+                Problem(
+                    file,
+                    where_label,
+                    f"table '{override.table}' is not read by "
+                    "the model (it feeds the demand derivation only)",
+                )
+            )
             continue
         df = tables[override.table]
         mask = pd.Series(True, index=df.index)
         for column, wanted in override.where.items():
             kind = spec.column(column).kind
             series = df[column]
-            mask &= (series.astype(float) == float(wanted)) if kind != "str" else (
-                series.astype(str) == str(wanted))
+            mask &= (
+                (series.astype(float) == float(wanted))
+                if kind != "str"
+                else (series.astype(str) == str(wanted))
+            )
         if not mask.any():
-            problems.append(Problem(file, where_label, f"no row of table '{override.table}' "
-                                    f"matches {dict(override.where)}"))
+            problems.append(
+                Problem(
+                    file,
+                    where_label,
+                    f"no row of table '{override.table}' matches {dict(override.where)}",
+                )
+            )
             continue
         for column, value in override.set.items():
             col = spec.column(column)
             if col.minimum is not None and value < col.minimum:
-                problems.append(Problem(file, f"{where_label}.set.{column}", f"value {value}: "
-                                        f"below the minimum {col.minimum:g} ({col.unit})"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{where_label}.set.{column}",
+                        f"value {value}: below the minimum {col.minimum:g} ({col.unit})",
+                    )
+                )
                 continue
             if col.maximum is not None and value > col.maximum:
-                problems.append(Problem(file, f"{where_label}.set.{column}", f"value {value}: "
-                                        f"above the maximum {col.maximum:g} ({col.unit})"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{where_label}.set.{column}",
+                        f"value {value}: above the maximum {col.maximum:g} ({col.unit})",
+                    )
+                )
                 continue
             for row in df.index[mask]:
-                changes.append({"table": override.table, "row": int(row) + 2, "column": column,
-                                "old": _plain(df.at[row, column]), "new": value, "file": file})
+                changes.append(
+                    {
+                        "table": override.table,
+                        "row": int(row) + 2,
+                        "column": column,
+                        "old": _plain(df.at[row, column]),
+                        "new": value,
+                        "file": file,
+                    }
+                )
             df.loc[mask, column] = int(value) if col.kind == "int" else float(value)
     if problems:
         raise InputError(problems)
@@ -114,13 +155,17 @@ def year_weights(years: list[int]) -> np.ndarray:
     return np.append(gaps, last)
 
 
-def discount_weights(years: list[int], weights: np.ndarray, rate: float, base_year: int) -> np.ndarray:
+def discount_weights(
+    years: list[int], weights: np.ndarray, rate: float, base_year: int
+) -> np.ndarray:
     """Sum of discount factors over the calendar years a model year stands for:
     sum_{k=0}^{w-1} 1/(1+r)^(y+k-base)."""
-    return np.array([
-        sum(1.0 / (1.0 + rate) ** (y + k - base_year) for k in range(int(w)))
-        for y, w in zip(years, weights, strict=True)
-    ])
+    return np.array(
+        [
+            sum(1.0 / (1.0 + rate) ** (y + k - base_year) for k in range(int(w)))
+            for y, w in zip(years, weights, strict=True)
+        ]
+    )
 
 
 def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
@@ -135,8 +180,10 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
     ds = xr.Dataset(coords=coords)
     w = year_weights(years)
     ds["year_weight"] = ("year", w)
-    ds["discount_weight"] = ("year", discount_weights(years, w, params.discount_rate,
-                                                      params.base_year))
+    ds["discount_weight"] = (
+        "year",
+        discount_weights(years, w, params.discount_rate, params.base_year),
+    )
 
     _add_demand(ds, tables, scenario)
     _add_prices(ds, tables, years)
@@ -208,8 +255,12 @@ def _add_prices(ds: xr.Dataset, tables: dict[str, pd.DataFrame], years: list[int
         ds[f"price_{commodity}"].attrs["units"] = unit
     fb = tables["fallback_routes"].set_index("carrier")
     for carrier in ("electricity", "hydrogen"):
-        ds.attrs[f"fallback_{carrier}_gas_per_unit"] = float(fb.at[carrier, "gas_per_unit_mwh_per_mwh"])
-        ds.attrs[f"fallback_{carrier}_t_co2_per_mwh"] = float(fb.at[carrier, "emission_factor_t_per_mwh"])
+        ds.attrs[f"fallback_{carrier}_gas_per_unit"] = float(
+            fb.at[carrier, "gas_per_unit_mwh_per_mwh"]
+        )
+        ds.attrs[f"fallback_{carrier}_t_co2_per_mwh"] = float(
+            fb.at[carrier, "emission_factor_t_per_mwh"]
+        )
     share = tables["grid_renewable_share"].set_index("year")["share"]
     ds["grid_renewable_share"] = ("year", _interp_years(share, years))
 
@@ -223,7 +274,9 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
     """
     years = list(ds.year.values)
     params = scenario.parameters
-    base = tables["emissions_baseline"].sort_values("year").groupby("cluster")["emissions_mt"].last()
+    base = (
+        tables["emissions_baseline"].sort_values("year").groupby("cluster")["emissions_mt"].last()
+    )
     ef_e = ds.attrs["fallback_electricity_t_co2_per_mwh"]
     ef_h = ds.attrs["fallback_hydrogen_t_co2_per_mwh"]
     abate = interpolate_anchors(params.other_emissions_abatement, years, 0.0)
@@ -234,8 +287,12 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
         for y_i, year in enumerate(years):
             # production-weighted activity of the cluster, relative to the base year mix
             weights = demand.sel(cluster=cluster, year=years[0]).sum("demand_carrier").values
-            idx = np.array([interpolate_anchors(path.production_index.get(s, {}), [year], 1.0)[year]
-                            for s in SECTORS])
+            idx = np.array(
+                [
+                    interpolate_anchors(path.production_index.get(s, {}), [year], 1.0)[year]
+                    for s in SECTORS
+                ]
+            )
             activity = float(np.average(idx, weights=weights)) if weights.sum() > 0 else 1.0
             reference = float(base.get(cluster, 0.0)) * activity
             full_fallback = (
@@ -249,7 +306,9 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
     ds["emission_cap_mt"] = ("year", np.array([caps.get(y, np.nan) for y in years], dtype=float))
 
 
-def _tech_costs(tables: dict[str, pd.DataFrame], years: list[int]) -> dict[str, dict[str, np.ndarray]]:
+def _tech_costs(
+    tables: dict[str, pd.DataFrame], years: list[int]
+) -> dict[str, dict[str, np.ndarray]]:
     costs = tables["technology_costs"]
     out: dict[str, dict[str, np.ndarray]] = {}
     for tech in TECHNOLOGIES:
@@ -281,15 +340,27 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
     parks = tables["offshore_wind_parks"]
     for r in parks.itertuples():
         cod = r.commissioning_year + (delay if r.commissioning_year > years[0] else 0)
-        add("offshore_wind", r.cluster, np.array(
-            [r.capacity_gw if cod <= y < cod + r.lifetime_years else 0.0 for y in years]))
+        add(
+            "offshore_wind",
+            r.cluster,
+            np.array([r.capacity_gw if cod <= y < cod + r.lifetime_years else 0.0 for y in years]),
+        )
     projects = tables["electrolyser_projects"]
     costs = _tech_costs(tables, years)
     for r in projects.itertuples():
         life = float(np.nanmax(costs[r.technology]["lifetime"]))
-        add(r.technology, r.cluster, np.array(
-            [r.capacity_gw if r.commissioning_year <= y < r.commissioning_year + life else 0.0
-             for y in years]))
+        add(
+            r.technology,
+            r.cluster,
+            np.array(
+                [
+                    r.capacity_gw
+                    if r.commissioning_year <= y < r.commissioning_year + life
+                    else 0.0
+                    for y in years
+                ]
+            ),
+        )
     for table, (tech, id_col, value_col) in SCHEDULES.items():
         df = tables[table]
         for asset_id, rows in df.groupby(id_col, sort=True):
@@ -301,20 +372,33 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
                 ends[(tech, loc)] = (rows["cluster"].iloc[0], rows["cluster"].iloc[0])
     # h2 storage power ratio per cluster (capacity-weighted mean of the caverns there)
     storage = tables["h2_storage"]
-    power_ratio = {c: float(storage[storage["cluster"] == c]["power_to_energy_per_h"].mean())
-                   if (storage["cluster"] == c).any() else 0.02 for c in CLUSTER_IDS}
+    power_ratio = {
+        c: float(storage[storage["cluster"] == c]["power_to_energy_per_h"].mean())
+        if (storage["cluster"] == c).any()
+        else 0.02
+        for c in CLUSTER_IDS
+    }
 
     limits = tables["expansion_limits"]
     problems = []
     for r in limits.itertuples():
         key = (r.technology, r.location)
         if r.technology in PER_CLUSTER and r.location not in CLUSTER_IDS:
-            problems.append(Problem("data/expansion_limits.csv", f"technology={r.technology}",
-                                    f"location {r.location!r}: expected a cluster id"))
+            problems.append(
+                Problem(
+                    "data/expansion_limits.csv",
+                    f"technology={r.technology}",
+                    f"location {r.location!r}: expected a cluster id",
+                )
+            )
         elif r.technology not in PER_CLUSTER and key not in existing:
-            problems.append(Problem("data/expansion_limits.csv", f"technology={r.technology}",
-                                    f"location {r.location!r}: no such asset in the "
-                                    f"{r.technology} table"))
+            problems.append(
+                Problem(
+                    "data/expansion_limits.csv",
+                    f"technology={r.technology}",
+                    f"location {r.location!r}: no such asset in the {r.technology} table",
+                )
+            )
     if problems:
         raise InputError(problems)
     lim = limits.set_index(["technology", "location"])
@@ -344,16 +428,28 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
     ds["max_build_per_year"] = ("asset", max_rate)
     for par in ("capex", "fom", "lifetime", "efficiency"):
         ds[par] = (("asset", "year"), np.array([costs[k[0]][par] for k in keys]))
-    missing = [(k[0], p) for i, k in enumerate(keys) for p in ("capex", "fom", "lifetime")
-               if max_new[i] > 0 and np.isnan(ds[p].values[i]).any()]
+    missing = [
+        (k[0], p)
+        for i, k in enumerate(keys)
+        for p in ("capex", "fom", "lifetime")
+        if max_new[i] > 0 and np.isnan(ds[p].values[i]).any()
+    ]
     if missing:
-        raise InputError([Problem("data/technology_costs.csv", f"technology={t}",
-                                  f"no '{p}' rows, needed because the model may build it")
-                          for t, p in sorted(set(missing))])
+        raise InputError(
+            [
+                Problem(
+                    "data/technology_costs.csv",
+                    f"technology={t}",
+                    f"no '{p}' rows, needed because the model may build it",
+                )
+                for t, p in sorted(set(missing))
+            ]
+        )
     for tech in ("electrolyser", "offshore_electrolysis"):
         if np.isnan(costs[tech]["efficiency"]).any():
-            raise InputError([Problem("data/technology_costs.csv", f"technology={tech}",
-                                      "no 'efficiency' rows")])
+            raise InputError(
+                [Problem("data/technology_costs.csv", f"technology={tech}", "no 'efficiency' rows")]
+            )
         ds[f"{tech}_efficiency"] = ("year", costs[tech]["efficiency"])
     ds["h2_storage_power_ratio"] = ("cluster", [power_ratio[c] for c in CLUSTER_IDS])
 
@@ -367,7 +463,9 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
     # industry gets its share of every park and landing point, as of the national roadmap
     is_wind = ds["asset_technology"] == "offshore_wind"
     share = params.industry_share_of_offshore_wind
-    ds["existing_capacity"] = ds["existing_capacity"].where(~is_wind, ds["existing_capacity"] * share)
+    ds["existing_capacity"] = ds["existing_capacity"].where(
+        ~is_wind, ds["existing_capacity"] * share
+    )
     ds["landing_limit_gw"] = ds["landing_limit_gw"] * share
     ds.attrs["offshore_wind_roadmap_mode"] = params.offshore_wind_roadmap
     ds.attrs["investment_wacc"] = params.investment_wacc
@@ -387,17 +485,25 @@ def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:
             series[name] = np.ones(HOURS_PER_YEAR)
             continue
         try:
-            df = pd.read_csv(path)
+            df = pd.read_csv(path, encoding="utf-8-sig")
         except FileNotFoundError:
             problems.append(Problem(str(path), "", "time series file not found"))
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            problems.append(Problem(str(path), "", f"not a readable UTF-8 CSV table: {err}"))
             continue
         if col not in df.columns:
             problems.append(Problem(str(path), f"column '{col}'", "missing column"))
             continue
-        values = df[col].to_numpy(dtype=float)
+        values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         if len(values) != HOURS_PER_YEAR or not np.isfinite(values).all() or (values < 0).any():
-            problems.append(Problem(str(path), f"column '{col}'", f"expected {HOURS_PER_YEAR} "
-                                    "finite, non-negative hourly values"))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"column '{col}'",
+                    f"expected {HOURS_PER_YEAR} finite, non-negative hourly values",
+                )
+            )
             continue
         series[name] = values
     if problems:

@@ -39,8 +39,29 @@ def prepare(
     return reduce_time(inputs, resolution, days)
 
 
+#: above this many constraints the non-zero count (a standard-form compile) is skipped
+NONZERO_COUNT_MAX_CONSTRAINTS = 1_000_000
+
+
+def nonzeros(model: pyo.ConcreteModel) -> dict:
+    """Non-zeros of the constraint matrix per constraint family, and in total."""
+    import numpy as np
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    form = LinearStandardFormCompiler().write(model, mixed_form=True)
+    per_row = np.diff(form.A.tocsr().indptr)
+    families: dict[str, int] = {}
+    for row, count in zip(form.rows, per_row, strict=True):
+        name = row.constraint.parent_component().local_name
+        families[name] = families.get(name, 0) + int(count)
+    return {"nonzeros": dict(sorted(families.items())), "n_nonzeros": int(per_row.sum())}
+
+
 def model_fingerprint(model: pyo.ConcreteModel) -> dict:
-    """Counts of variables and constraints per family (component), and in total."""
+    """Counts of variables, constraints and non-zeros per family (component), and in total.
+
+    Non-zeros are counted on models up to NONZERO_COUNT_MAX_CONSTRAINTS rows (a few seconds at
+    the reference scale); on larger ones they are left out."""
     variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)

@@ -19,6 +19,7 @@ from npvi_model.sets import DATA_YEARS, DEFAULT_MODEL_YEARS, FIRST_YEAR, LAST_YE
 from npvi_model.tables import TABLES
 
 MAX_SCENARIO_BYTES = 1_000_000
+MAX_SCENARIO_VALUES = 100_000
 WEATHER_YEARS = (1987, 1997, 2004, 2019, 2023)
 Sector = Literal["refining", "chemicals", "fertiliser", "steel", "other"]
 assert set(SECTORS) == set(Sector.__args__)  # one list of sectors, checked here
@@ -29,7 +30,7 @@ ModelYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=False)
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=False, allow_inf_nan=False)
 
 
 def _finite(values: dict[int, float]) -> dict[int, float]:
@@ -93,6 +94,13 @@ class DemandPath(Strict):
     domestic_share: dict[Sector, dict[ModelYear, Share]] = Field(default_factory=dict)
 
 
+def _is_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 class DataOverride(Strict):
     """Set values of a data table, in the rows whose key columns match `where`."""
 
@@ -108,12 +116,14 @@ class DataOverride(Strict):
                 f"unknown table '{self.table}'{did_you_mean(self.table, list(TABLES))}; "
                 f"expected one of {', '.join(TABLES)}"
             )
-        for key in self.where:
+        for key, wanted in self.where.items():
             if key not in spec.column_names:
                 raise ValueError(
                     f"table '{self.table}' has no column '{key}'"
                     f"{did_you_mean(key, spec.column_names)}"
                 )
+            if spec.column(key).kind != "str" and not _is_number(wanted):
+                raise ValueError(f"where '{key}' is {wanted!r}, expected a number")
         for column, value in self.set.items():
             if column not in spec.value_columns:
                 raise ValueError(
@@ -170,13 +180,22 @@ def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
         raise InputError([Problem(shown, "", "file not found")])
     size = path.stat().st_size
     if size > MAX_SCENARIO_BYTES:
-        raise InputError([Problem(shown, "", f"file is {size} bytes, over the limit of "
-                                  f"{MAX_SCENARIO_BYTES} bytes for a scenario")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"file is {size} bytes, over the limit of "
+                    f"{MAX_SCENARIO_BYTES} bytes for a scenario",
+                )
+            ]
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError([Problem(shown, f"byte {err.start}", "not valid UTF-8 text "
-                                  "(save the file as UTF-8)")]) from None
+        raise InputError(
+            [Problem(shown, f"byte {err.start}", "not valid UTF-8 text (save the file as UTF-8)")]
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -185,15 +204,54 @@ def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
         what = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise InputError([Problem(shown, where, f"broken YAML: {what}")]) from None
     if data is None:
-        raise InputError([Problem(shown, "", "the scenario is empty; expected a mapping with at "
-                                  "least `extends:` or `name:`")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    "the scenario is empty; expected a mapping with at least `extends:` or `name:`",
+                )
+            ]
+        )
     if not isinstance(data, dict):
-        raise InputError([Problem(shown, "", f"expected a mapping of keys to values, got a "
-                                  f"{type(data).__name__}")])
+        raise InputError(
+            [
+                Problem(
+                    shown, "", f"expected a mapping of keys to values, got a {type(data).__name__}"
+                )
+            ]
+        )
+    if _count_values(data, MAX_SCENARIO_VALUES) > MAX_SCENARIO_VALUES:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"over {MAX_SCENARIO_VALUES} values once YAML "
+                    "aliases (*name) are expanded; expected a small scenario",
+                )
+            ]
+        )
     return data
 
 
-def _merge(base: dict, child: dict, child_file: str, prov: dict[str, str], prefix: str = "") -> dict:
+def _count_values(data: Any, limit: int) -> int:
+    """Number of values in nested mappings and lists, counting stops just past `limit` (an
+    alias-bomb of a few hundred bytes would otherwise expand to billions of values)."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _merge(
+    base: dict, child: dict, child_file: str, prov: dict[str, str], prefix: str = ""
+) -> dict:
     """Merge `child` into `base`; record the file of every leaf value set by `child`."""
     out = dict(base)
     for key, value in child.items():
@@ -214,7 +272,9 @@ def _merge(base: dict, child: dict, child_file: str, prov: dict[str, str], prefi
             for leaf in _leaves(value, dotted):
                 prov[leaf] = child_file
             # a replaced mapping drops the parent's provenance below it
-            for old in [k for k in prov if k.startswith(f"{dotted}.") and k not in _leaves(value, dotted)]:
+            for old in [
+                k for k in prov if k.startswith(f"{dotted}.") and k not in _leaves(value, dotted)
+            ]:
                 del prov[old]
     return out
 
@@ -232,7 +292,9 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _chain(path: Path, root: Path, allow_outside: bool, seen: list[Path]) -> list[tuple[Path, dict]]:
+def _chain(
+    path: Path, root: Path, allow_outside: bool, seen: list[Path]
+) -> list[tuple[Path, dict]]:
     """The extends chain of `path`, root-most first."""
     path = path.resolve()
     shown = _shown(path)
@@ -244,13 +306,28 @@ def _chain(path: Path, root: Path, allow_outside: bool, seen: list[Path]) -> lis
     if parent is None:
         return [(path, data)]
     if not isinstance(parent, str) or not parent.strip():
-        raise InputError([Problem(shown, "extends", f"value {parent!r}: expected a relative "
-                                  "path to another scenario file")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "extends",
+                    f"value {parent!r}: expected a relative path to another scenario file",
+                )
+            ]
+        )
     parent_path = (path.parent / parent).resolve()
     if not allow_outside and not parent_path.is_relative_to(root):
-        raise InputError([Problem(shown, "extends", f"value '{parent}' points outside the "
-                                  f"scenario folder {_shown(root)}; pass --allow-outside-extends "
-                                  "to allow it")])
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "extends",
+                    f"value '{parent}' points outside the "
+                    f"scenario folder {_shown(root)}; pass --allow-outside-extends "
+                    "to allow it",
+                )
+            ]
+        )
     if not parent_path.is_file():
         raise InputError([Problem(shown, "extends", f"value '{parent}': file not found")])
     return [*_chain(parent_path, root, allow_outside, [*seen, path]), (path, data)]
@@ -282,8 +359,11 @@ def _problems_from(err: ValidationError, files: dict[str, str], default_file: st
         dotted = ".".join(str(p) for p in loc)
         for i, p in enumerate(loc):
             if isinstance(p, int) and i > 0:
-                dotted = ".".join(str(x) for x in loc[:i]) + f"[{p}]" + (
-                    "." + ".".join(str(x) for x in loc[i + 1:]) if loc[i + 1:] else "")
+                dotted = (
+                    ".".join(str(x) for x in loc[:i])
+                    + f"[{p}]"
+                    + ("." + ".".join(str(x) for x in loc[i + 1 :]) if loc[i + 1 :] else "")
+                )
                 break
         file = _file_for(dotted, files, default_file)
         value = e.get("input")
@@ -331,8 +411,15 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
         raise InputError(_problems_from(err, prov, _shown(top_file))) from None
     missing = [y for y in scenario.years if y not in DATA_YEARS]
     if missing:
-        raise InputError([Problem(_file_for("years", prov, _shown(top_file)), "years",
-                                  f"years {missing} are outside the data years")])
+        raise InputError(
+            [
+                Problem(
+                    _file_for("years", prov, _shown(top_file)),
+                    "years",
+                    f"years {missing} are outside the data years",
+                )
+            ]
+        )
     return ResolvedScenario(
         scenario=scenario,
         files=[_shown(p) for p, _ in chain],
@@ -341,7 +428,9 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
     )
 
 
-def interpolate_anchors(anchors: dict[int, float], years: list[int], default: float) -> dict[int, float]:
+def interpolate_anchors(
+    anchors: dict[int, float], years: list[int], default: float
+) -> dict[int, float]:
     """Linear interpolation between anchor years, flat outside them; `default` without anchors."""
     if not anchors:
         return {y: default for y in years}

@@ -53,7 +53,9 @@ def solve(model: pyo.ConcreteModel, config: SolverConfig, tee: bool = False) -> 
             solver_options=options,
         )
     except KeyboardInterrupt:
-        raise SolveError("interrupted", "the solve was interrupted (Ctrl-C); nothing was written") from None
+        raise SolveError(
+            "interrupted", "the solve was interrupted (Ctrl-C); nothing was written"
+        ) from None
     seconds = time.perf_counter() - start
     term = results.termination_condition
     version = ".".join(str(v) for v in (results.solver_version or ()))
@@ -62,17 +64,31 @@ def solve(model: pyo.ConcreteModel, config: SolverConfig, tee: bool = False) -> 
     ):
         results.solution_loader.load_vars()
         duals = results.solution_loader.get_duals()
-        return SolveResult("optimal", term.name, float(results.incumbent_objective), seconds,
-                           options, version, duals)
+        return SolveResult(
+            "optimal",
+            term.name,
+            float(results.incumbent_objective),
+            seconds,
+            options,
+            version,
+            duals,
+        )
     messages = {
         TerminationCondition.provenInfeasible: ("infeasible", "the model is infeasible"),
         TerminationCondition.locallyInfeasible: ("infeasible", "the model is infeasible"),
-        TerminationCondition.infeasibleOrUnbounded: ("infeasible_or_unbounded",
-                                                     "the model is infeasible or unbounded"),
-        TerminationCondition.unbounded: ("unbounded", "the model is unbounded: a cost can fall "
-                                         "without limit (check for negative prices or costs)"),
-        TerminationCondition.maxTimeLimit: ("time_limit", f"the solver hit the time limit of "
-                                            f"{config.time_limit_s:g} s before proving optimality"),
+        TerminationCondition.infeasibleOrUnbounded: (
+            "infeasible_or_unbounded",
+            "the model is infeasible or unbounded",
+        ),
+        TerminationCondition.unbounded: (
+            "unbounded",
+            "the model is unbounded: a cost can fall "
+            "without limit (check for negative prices or costs)",
+        ),
+        TerminationCondition.maxTimeLimit: (
+            "time_limit",
+            f"the solver hit the time limit of {config.time_limit_s:g} s before proving optimality",
+        ),
         TerminationCondition.interrupted: ("interrupted", "the solve was interrupted"),
     }
     status, text = messages.get(term, ("error", f"the solver stopped with status {term.name}"))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from npvi_model.data_io import _shown as _shown_path
 from npvi_model.data_io import load_tables
 from npvi_model.errors import InputError, Problem
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
@@ -188,7 +189,7 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
     _add_demand(ds, tables, scenario)
     _add_prices(ds, tables, years)
     _add_emissions(ds, tables, scenario)
-    _add_assets(ds, tables, scenario)
+    _add_assets(ds, tables, scenario, data_dir)
     _add_timeseries(ds, data_dir, scenario)
 
     targets = tables["policy_targets"]
@@ -322,7 +323,7 @@ def _tech_costs(
     return out
 
 
-def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> None:
+def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario, data_dir: Path) -> None:
     """One `asset` per technology and location, with capacity in service and expansion rules."""
     years = list(ds.year.values)
     params = scenario.parameters
@@ -386,7 +387,7 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
         if r.technology in PER_CLUSTER and r.location not in CLUSTER_IDS:
             problems.append(
                 Problem(
-                    "data/expansion_limits.csv",
+                    _shown_path(data_dir / "expansion_limits.csv"),
                     f"technology={r.technology}",
                     f"location {r.location!r}: expected a cluster id",
                 )
@@ -394,7 +395,7 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
         elif r.technology not in PER_CLUSTER and key not in existing:
             problems.append(
                 Problem(
-                    "data/expansion_limits.csv",
+                    _shown_path(data_dir / "expansion_limits.csv"),
                     f"technology={r.technology}",
                     f"location {r.location!r}: no such asset in the {r.technology} table",
                 )
@@ -438,7 +439,7 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
         raise InputError(
             [
                 Problem(
-                    "data/technology_costs.csv",
+                    _shown_path(data_dir / "technology_costs.csv"),
                     f"technology={t}",
                     f"no '{p}' rows, needed because the model may build it",
                 )
@@ -448,7 +449,13 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> No
     for tech in ("electrolyser", "offshore_electrolysis"):
         if np.isnan(costs[tech]["efficiency"]).any():
             raise InputError(
-                [Problem("data/technology_costs.csv", f"technology={tech}", "no 'efficiency' rows")]
+                [
+                    Problem(
+                        _shown_path(data_dir / "technology_costs.csv"),
+                        f"technology={tech}",
+                        "no 'efficiency' rows",
+                    )
+                ]
             )
         ds[f"{tech}_efficiency"] = ("year", costs[tech]["efficiency"])
     ds["h2_storage_power_ratio"] = ("cluster", [power_ratio[c] for c in CLUSTER_IDS])

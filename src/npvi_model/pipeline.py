@@ -66,12 +66,15 @@ def model_fingerprint(model: pyo.ConcreteModel) -> dict:
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
     }
-    return {
+    out = {
         "variables": dict(sorted(variables.items())),
         "constraints": dict(sorted(constraints.items())),
         "n_variables": sum(variables.values()),
         "n_constraints": sum(constraints.values()),
     }
+    if out["n_constraints"] <= NONZERO_COUNT_MAX_CONSTRAINTS:
+        out.update(nonzeros(model))
+    return out
 
 
 def versions() -> dict:

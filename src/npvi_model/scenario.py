@@ -374,8 +374,9 @@ def _problems_from(err: ValidationError, files: dict[str, str], default_file: st
             msg = f"value {value!r}: expected {e['ctx']['expected']}"
         else:
             text = e["msg"].removeprefix("Value error, ")
-            shown_value = value if not isinstance(value, dict | list) else type(value).__name__
-            msg = f"value {shown_value!r}: {text}"
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            msg = f"value {shown}: {text}"
         problems.append(Problem(file, dotted, msg))
     return problems
 

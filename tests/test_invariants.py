@@ -118,3 +118,16 @@ def test_links_carry_no_more_than_capacity_and_nothing_before_opening(solved):
                 assert (flow.where(closed.values, 0.0) <= 1e-9).all(), (
                     f"{name} {link}: before opening"
                 )
+
+
+def test_no_hydrogen_import_before_the_scenarios_first_import_year(solved):
+    """The import sensitivity allows no import before 2032; every scenario keeps its own rule."""
+    checked = 0
+    for _name, ds, inputs in solved:
+        first = inputs.attrs["h2_import_earliest_year"]
+        imports = ds["supply"].sel(carrier="hydrogen", source="import_terminal")
+        early = [y for y in ds.year.values if y < first]
+        if early:
+            checked += 1
+            assert float(imports.sel(year=early).sum()) <= 1e-9
+    assert checked >= 1, "the no-import sensitivity must be among the shipped scenarios"

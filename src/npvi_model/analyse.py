@@ -324,6 +324,18 @@ def _why_short(ds: xr.Dataset, target: str, years: Sequence[int]) -> str:
     )
 
 
+def published_targets(ds: xr.Dataset) -> dict[str, dict[int, float]]:
+    """The targets at every year the data give them (attribute `policy_targets_published`, with
+    offshore wind as industry's share, like the capacities); PUBLISHED_TARGETS for result files
+    without it."""
+    raw = ds.attrs.get("policy_targets_published")
+    if not raw:
+        return PUBLISHED_TARGETS
+    return {
+        t: {int(y): float(v) for y, v in by_year.items()} for t, by_year in json.loads(raw).items()
+    }
+
+
 def capacity_vs_targets(ds: xr.Dataset) -> pd.DataFrame:
     """National electrolysis and offshore wind capacity against the policy targets.
 
@@ -350,7 +362,7 @@ def capacity_vs_targets(ds: xr.Dataset) -> pd.DataFrame:
             for y, v in _year_values(ds["policy_target"].sel(target=target)).items():
                 if np.isfinite(v):
                     targets[y] = v
-        for y, v in PUBLISHED_TARGETS.get(target, {}).items():
+        for y, v in published_targets(ds).get(target, {}).items():
             if y not in years:
                 targets.setdefault(y, v)
         capacity = dict(zip(national["year"], national[target], strict=True))

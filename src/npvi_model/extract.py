@@ -7,6 +7,8 @@ give MEUR per unit per year, converted to EUR per MW (MWh, t/yr) per year.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pyomo.environ as pyo
 import xarray as xr
@@ -287,6 +289,12 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     if "offshore_wind_gw" in targets.target.values:
         targets.loc[{"target": "offshore_wind_gw"}] = targets.sel(target="offshore_wind_gw") * share
     ds["policy_target"] = targets
+    published = json.loads(inputs.attrs.get("policy_targets_published", "{}"))
+    if "offshore_wind_gw" in published:
+        published["offshore_wind_gw"] = {
+            y: v * share for y, v in published["offshore_wind_gw"].items()
+        }
+    ds.attrs["policy_targets_published"] = json.dumps(published)
 
     _add_prices(ds, model, duals, w, dw, e_dem)
     _add_limit_values(ds, model, duals, dw)

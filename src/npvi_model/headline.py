@@ -56,7 +56,7 @@ def headline_table(summaries: list[dict]) -> Table:
         mark = (
             ""
             if np.isnan(emissions)
-            else (" met" if emissions <= TARGETS["emissions_2030_mt"] else " MISSED")
+            else (" met" if emissions <= TARGETS["emissions_2030_mt"] + 1e-6 else " MISSED")
         )
         cells.append(_fmt(emissions, interp) + mark)
         ely = [value_at(s, "electrolysis_gw", y) for y in (2030, 2032)]

@@ -20,7 +20,7 @@ from npvi_model.data_io import _shown as _shown_path
 from npvi_model.data_io import load_tables
 from npvi_model.errors import InputError, Problem
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
-from npvi_model.sets import CLUSTER_IDS, HOURS_PER_YEAR, SECTORS
+from npvi_model.sets import CLUSTER_IDS, FIRST_YEAR, HOURS_PER_YEAR, SECTORS
 from npvi_model.tables import CAPACITY_UNIT, COMMODITIES, TABLES, TECHNOLOGIES
 
 TIMESERIES = {
@@ -202,6 +202,11 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
                 tgt[i, j] = rows[y]
     ds.coords["target"] = tgt_names
     ds["policy_target"] = (("target", "year"), tgt)
+    published = {
+        name: {int(r.year): float(r.value) for r in targets[targets["target"] == name].itertuples()}
+        for name in tgt_names
+    }
+    ds.attrs["policy_targets_published"] = json.dumps(published)
     ref = targets[targets["target"] == "industry_emissions_1990_mt"]["value"]
     ds.attrs["industry_emissions_1990_mt"] = float(ref.iloc[0]) if len(ref) else float("nan")
 
@@ -271,8 +276,14 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
 
     other = max(0, reference - full-fallback emissions) x (1 - abatement share),
     where reference = base-year emissions x the demand-weighted production index of the cluster,
-    and full-fallback emissions are those if no demand were met green and nothing captured.
+    and full-fallback emissions are those if no demand were met green and nothing captured:
+    all hydrogen as grey hydrogen, all planned capture emitted, and the electricity demand
+    *above the 2025 level* on on-site gas (the 2025 electricity use already comes from the grid,
+    whose emissions are the power sector's, so it was never in the reference).
     """
+    baseline = tables["demand_baseline"]
+    first = baseline[(baseline["carrier"] == "electricity") & (baseline["year"] == FIRST_YEAR)]
+    base_electricity = first.groupby("cluster")["value"].sum()
     years = list(ds.year.values)
     params = scenario.parameters
     base = (
@@ -296,8 +307,9 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
             )
             activity = float(np.average(idx, weights=weights)) if weights.sum() > 0 else 1.0
             reference = float(base.get(cluster, 0.0)) * activity
+            electricity = float(ds["electricity_demand_twh"].sel(cluster=cluster, year=year))
             full_fallback = (
-                float(ds["electricity_demand_twh"].sel(cluster=cluster, year=year)) * ef_e
+                max(0.0, electricity - float(base_electricity.get(cluster, 0.0))) * ef_e
                 + float(ds["hydrogen_demand_twh"].sel(cluster=cluster, year=year)) * ef_h
                 + float(ds["co2_capture_plan_mt"].sel(cluster=cluster, year=year))
             )

@@ -188,6 +188,27 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
 )
 OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)
 
+#: Attributes (metadata) of results.nc; JSON strings where noted
+ATTRIBUTES = {
+    "scenario": "scenario name",
+    "description": "scenario description",
+    "resolved_scenario": "JSON: the resolved, validated scenario",
+    "scenario_files": "JSON: the extends chain, root first",
+    "provenance": "JSON: for every scenario value, the file that set it",
+    "data_overrides_applied": "JSON: each data override applied (table, row, column, old, new)",
+    "input_sha256": "SHA-256 of all data files read and the resolved scenario",
+    "versions": "JSON: npvi_model, Pyomo, highspy, xarray, Python versions",
+    "solver_options": "JSON: the HiGHS options used",
+    "solver_status": "optimal (runs with another status write nothing)",
+    "objective_eur": "total discounted system cost, EUR",
+    "time_resolution": "representative or full",
+    "n_slices": "number of time slices",
+    "model_fingerprint": "JSON: variables, constraints and non-zeros per family",
+    "policy_targets_published": "JSON: targets at every year the data give them (offshore wind "
+    "as industry's share)",
+    "green_access_threshold": "share of demand met green that counts as access",
+}
+
 #: Keys of summary.json
 SUMMARY_KEYS = ("scenario", "status", "objective_eur", "years", "timing_s", "metadata")
 SUMMARY_YEAR_KEYS = ("unmet", "emissions_mt", "electrolysis_gw", "offshore_wind_gw")
@@ -207,6 +228,8 @@ def markdown() -> str:
     ]
     for v in OUTPUT_VARIABLES:
         lines.append(f"| `{v.name}` | {', '.join(v.dims)} | {v.unit} | {v.description} |")
+    lines += ["", "## Attributes of results.nc", "", "| attribute | meaning |", "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in ATTRIBUTES.items()]
     lines += ["", "## Supply sources", ""]
     for carrier, sources in SUPPLY_SOURCES.items():
         lines.append(f"- {carrier}: " + ", ".join(f"`{s}`" for s in sources))

@@ -16,22 +16,9 @@ import xarray as xr
 from npvi_model.model.objective import COST_EXPRESSIONS
 from npvi_model.outputs import ALL_SOURCES, EMISSION_CAUSES, OUTPUT_VARIABLES, SUPPLY_SOURCES
 from npvi_model.sets import CARRIERS, CLUSTERS, SECTORS
-from npvi_model.tables import CAPACITY_UNIT
+from npvi_model.tables import CAPACITY_UNIT, LINK_TECHNOLOGIES, PER_CLUSTER_TECHNOLOGIES
 
-CLUSTER_TECHNOLOGIES = (
-    "offshore_wind",
-    "electrolyser",
-    "offshore_electrolysis",
-    "grid_connection",
-    "h2_import_terminal",
-    "h2_storage",
-    "co2_sink",
-)
-LINK_TECHNOLOGIES = {
-    "electricity_corridor": "electricity",
-    "h2_pipeline": "hydrogen",
-    "co2_pipeline": "co2",
-}
+CLUSTER_TECHNOLOGIES = (*PER_CLUSTER_TECHNOLOGIES, "co2_sink")  # a sink is reported at its cluster
 #: limit unit of a capacity unit, and the factor from MEUR per capacity unit to EUR per limit unit
 LIMIT_UNITS = {"GW": ("MW", 1e3), "GWh": ("MWh", 1e3), "Mt/yr": ("t/yr", 1.0)}
 PLAIN = {

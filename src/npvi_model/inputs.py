@@ -21,7 +21,14 @@ from npvi_model.data_io import load_tables
 from npvi_model.errors import InputError, Problem
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
 from npvi_model.sets import CLUSTER_IDS, FIRST_YEAR, HOURS_PER_YEAR, SECTORS
-from npvi_model.tables import CAPACITY_UNIT, COMMODITIES, TABLES, TECHNOLOGIES
+from npvi_model.tables import (
+    CAPACITY_UNIT,
+    COMMODITIES,
+    LINK_TECHNOLOGIES,
+    TABLES,
+    TECHNOLOGIES,
+)
+from npvi_model.tables import PER_CLUSTER_TECHNOLOGIES as PER_CLUSTER
 
 TIMESERIES = {
     "offshore_wind_cf": ("timeseries/nl_wind_offshore_cf_hourly.csv", "wy{weather_year}"),
@@ -37,20 +44,6 @@ SCHEDULES = {
     "h2_storage": ("h2_storage", "storage", "energy_capacity_gwh"),
     "co2_sinks": ("co2_sink", "sink", "capacity_mt_per_yr"),
     "co2_pipelines": ("co2_pipeline", "pipeline", "capacity_mt_per_yr"),
-}
-#: technologies whose assets are aggregated per cluster (others are per link or sink id)
-PER_CLUSTER = (
-    "offshore_wind",
-    "electrolyser",
-    "offshore_electrolysis",
-    "grid_connection",
-    "h2_import_terminal",
-    "h2_storage",
-)
-LINK_TECHNOLOGIES = {
-    "electricity_corridor": "electricity",
-    "h2_pipeline": "hydrogen",
-    "co2_pipeline": "co2",
 }
 
 

@@ -107,6 +107,21 @@ TECHNOLOGIES = (
     "co2_pipeline",
     "co2_sink",
 )
+#: technologies whose capacity sits in a cluster (the rest are links or sinks, by asset id)
+PER_CLUSTER_TECHNOLOGIES = (
+    "offshore_wind",
+    "electrolyser",
+    "offshore_electrolysis",
+    "grid_connection",
+    "h2_import_terminal",
+    "h2_storage",
+)
+#: technologies that link two clusters, and the carrier they carry
+LINK_TECHNOLOGIES = {
+    "electricity_corridor": "electricity",
+    "h2_pipeline": "hydrogen",
+    "co2_pipeline": "co2",
+}
 #: the unit of capacity of each technology
 CAPACITY_UNIT = {
     "offshore_wind": "GW",

@@ -113,3 +113,37 @@ def add_sets(m: pyo.ConcreteModel, inputs: xr.Dataset) -> None:
     total = float(np.sum(list(d.slice_weight.values())))
     if abs(total - 8760.0) > 1e-6:
         raise ValueError(f"slice weights sum to {total} h, expected 8760 h")
+
+
+def add_two_way_links(m: pyo.ConcreteModel, links: list[str], name: str, link_set: str):
+    """Flows on links that carry a carrier both ways, and the net inflow they give a cluster.
+
+    `{name}_forward[l, y, t]` (from `from` to `to`) and `{name}_backward[l, y, t]` are >= 0 and
+    each <= the link's capacity (`{name}_limit_forward`, `{name}_limit_backward`) [GW].
+    Returns net_inflow(c, y, t) = sum over links ending at c of (forward - backward)
+    + sum over links starting at c of (backward - forward).
+    """
+    d = m.data
+    m.add_component(link_set, pyo.Set(initialize=links, ordered=True))
+    index = (getattr(m, link_set), m.Y, m.T)
+    forward = pyo.Var(*index, domain=pyo.NonNegativeReals, doc="flow from `from` to `to` [GW]")
+    backward = pyo.Var(*index, domain=pyo.NonNegativeReals, doc="flow from `to` to `from` [GW]")
+    m.add_component(f"{name}_forward", forward)
+    m.add_component(f"{name}_backward", backward)
+    m.add_component(
+        f"{name}_limit_forward",
+        pyo.Constraint(*index, rule=lambda m, lk, y, t: forward[lk, y, t] <= m.capacity[lk, y]),
+    )
+    m.add_component(
+        f"{name}_limit_backward",
+        pyo.Constraint(*index, rule=lambda m, lk, y, t: backward[lk, y, t] <= m.capacity[lk, y]),
+    )
+    ending = {c: [lk for lk in links if d.asset_to[lk] == c] for c in d.clusters}
+    starting = {c: [lk for lk in links if d.asset_from[lk] == c] for c in d.clusters}
+
+    def net_inflow(c: str, y: int, t: int):
+        return sum(forward[lk, y, t] - backward[lk, y, t] for lk in ending[c]) + sum(
+            backward[lk, y, t] - forward[lk, y, t] for lk in starting[c]
+        )
+
+    return net_inflow

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from npvi_model.model.core import GW_PER_TWH_PER_YR
+from npvi_model.model.core import GW_PER_TWH_PER_YR, add_two_way_links
 
 
 def demand_gw(m, c: str, y: int, t: int) -> float:
@@ -33,7 +33,7 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
     d = m.data
     p = d.params
     links = d.assets_of("electricity_corridor")
-    m.E_LINKS = pyo.Set(initialize=links, ordered=True, doc="electricity corridors")
+    corridor_net_inflow = add_two_way_links(m, links, "corridor", "E_LINKS")
     wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
     grid = {c: d.asset("grid_connection", c) for c in d.clusters}
     ely = {c: d.asset("electrolyser", c) for c in d.clusters}
@@ -51,12 +51,6 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         m.T,
         domain=pyo.NonNegativeReals,
         doc="electricity into onshore electrolysers [GW]",
-    )
-    m.corridor_forward = pyo.Var(
-        m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals, doc="flow from `from` to `to` [GW]"
-    )
-    m.corridor_backward = pyo.Var(
-        m.E_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals, doc="flow from `to` to `from` [GW]"
     )
 
     m.wind_availability = pyo.Constraint(
@@ -89,18 +83,6 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
             else m.electrolyser_input[c, y, t] == 0
         ),
     )
-    m.corridor_limit_forward = pyo.Constraint(
-        m.E_LINKS,
-        m.Y,
-        m.T,
-        rule=lambda m, link, y, t: m.corridor_forward[link, y, t] <= m.capacity[link, y],
-    )
-    m.corridor_limit_backward = pyo.Constraint(
-        m.E_LINKS,
-        m.Y,
-        m.T,
-        rule=lambda m, link, y, t: m.corridor_backward[link, y, t] <= m.capacity[link, y],
-    )
     m.electricity_fallback_limit = pyo.Constraint(
         m.C,
         m.Y,
@@ -108,13 +90,8 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         rule=lambda m, c, y, t: m.electricity_fallback[c, y, t] <= demand_gw(m, c, y, t),
     )
 
-    inflow = {c: [lk for lk in links if d.asset_to[lk] == c] for c in d.clusters}
-    outflow = {c: [lk for lk in links if d.asset_from[lk] == c] for c in d.clusters}
-
     def balance_rule(m, c, y, t):
-        net_import = sum(
-            m.corridor_forward[lk, y, t] - m.corridor_backward[lk, y, t] for lk in inflow[c]
-        ) + sum(m.corridor_backward[lk, y, t] - m.corridor_forward[lk, y, t] for lk in outflow[c])
+        net_import = corridor_net_inflow(c, y, t)
         supply = m.wind_used[c, y, t] + m.grid_supply[c, y, t] + net_import
         return supply + m.electricity_fallback[c, y, t] == (
             demand_gw(m, c, y, t) + m.electrolyser_input[c, y, t]

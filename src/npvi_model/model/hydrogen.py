@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from npvi_model.model.core import GW_PER_TWH_PER_YR
+from npvi_model.model.core import GW_PER_TWH_PER_YR, add_two_way_links
 
 
 def h2_demand_gw(m, c: str, y: int) -> float:
@@ -39,7 +39,7 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
     d = m.data
     p = d.params
     links = d.assets_of("h2_pipeline")
-    m.H_LINKS = pyo.Set(initialize=links, ordered=True, doc="hydrogen backbone sections")
+    backbone_net_inflow = add_two_way_links(m, links, "backbone", "H_LINKS")
     terminal = {c: d.asset("h2_import_terminal", c) for c in d.clusters}
     storage = {c: d.asset("h2_storage", c) for c in d.clusters}
     offshore = d.assets_of("offshore_electrolysis")
@@ -67,8 +67,6 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
     m.h2_fallback = pyo.Var(
         m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="H2 demand left on grey hydrogen [GW]"
     )
-    m.backbone_forward = pyo.Var(m.H_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals)
-    m.backbone_backward = pyo.Var(m.H_LINKS, m.Y, m.T, domain=pyo.NonNegativeReals)
     m.storage_charge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
     m.storage_discharge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
 
@@ -91,18 +89,6 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
             <= (m.capacity[terminal[c], y] if terminal[c] and y >= first_import else 0.0)
         ),
     )
-    m.backbone_limit_forward = pyo.Constraint(
-        m.H_LINKS,
-        m.Y,
-        m.T,
-        rule=lambda m, link, y, t: m.backbone_forward[link, y, t] <= m.capacity[link, y],
-    )
-    m.backbone_limit_backward = pyo.Constraint(
-        m.H_LINKS,
-        m.Y,
-        m.T,
-        rule=lambda m, link, y, t: m.backbone_backward[link, y, t] <= m.capacity[link, y],
-    )
     m.h2_fallback_limit = pyo.Constraint(
         m.C,
         m.Y,
@@ -111,14 +97,10 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
     )
     _add_storage(m, storage)
 
-    inflow = {c: [lk for lk in links if d.asset_to[lk] == c] for c in d.clusters}
-    outflow = {c: [lk for lk in links if d.asset_from[lk] == c] for c in d.clusters}
     landing = {c: [a for a in offshore if d.asset_loc[a] == c] for c in d.clusters}
 
     def balance_rule(m, c, y, t):
-        net_import = sum(
-            m.backbone_forward[lk, y, t] - m.backbone_backward[lk, y, t] for lk in inflow[c]
-        ) + sum(m.backbone_backward[lk, y, t] - m.backbone_forward[lk, y, t] for lk in outflow[c])
+        net_import = backbone_net_inflow(c, y, t)
         storage_net = (
             m.storage_discharge[c, y, t] - m.storage_charge[c, y, t] if c in store_clusters else 0.0
         )

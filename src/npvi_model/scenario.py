@@ -54,7 +54,7 @@ class TimeConfig(Strict):
 class SolverConfig(Strict):
     """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS)."""
 
-    algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "ipm"
+    algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
     threads: int = Field(1, ge=1, le=64)
     options: dict[str, float | int | bool | str] = Field(default_factory=dict)

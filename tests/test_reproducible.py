@@ -129,7 +129,7 @@ def test_results_attrs_describe_the_run(runs):
     versions = json.loads(attrs["versions"])
     assert {"npvi_model", "pyomo", "highspy", "xarray", "python"} <= versions.keys()
     options = json.loads(attrs["solver_options"])
-    assert options["solver"] == "ipm"
+    assert options["solver"] == resolved["solver"]["algorithm"] in ("ipm", "simplex")
     assert attrs["solver_status"] == "optimal"
     assert attrs["solver_termination"] == "convergenceCriteriaSatisfied"
     assert json.loads(attrs["scenario_files"])[-1].endswith("a.yaml")

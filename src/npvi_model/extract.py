@@ -14,7 +14,13 @@ import pyomo.environ as pyo
 import xarray as xr
 
 from npvi_model.model.objective import COST_EXPRESSIONS
-from npvi_model.outputs import ALL_SOURCES, EMISSION_CAUSES, OUTPUT_VARIABLES, SUPPLY_SOURCES
+from npvi_model.outputs import (
+    ALL_SOURCES,
+    DISPATCH_COMPONENTS,
+    EMISSION_CAUSES,
+    OUTPUT_VARIABLES,
+    SUPPLY_SOURCES,
+)
 from npvi_model.sets import CARRIERS, CLUSTERS, SECTORS
 from npvi_model.tables import CAPACITY_UNIT, LINK_TECHNOLOGIES, PER_CLUSTER_TECHNOLOGIES
 
@@ -411,19 +417,7 @@ def _add_limit_values(ds, model, duals, dw) -> None:
 def _add_dispatch(
     ds, wind_used, grid, e_net, e_fb, e_dem, ely_in, ely_h2, off, imp, h_net, st_net, h_fb, h_dem
 ) -> None:
-    components = [
-        "offshore_wind",
-        "grid",
-        "corridor_net_import",
-        "electrolysis",
-        "offshore_electrolysis",
-        "import_terminal",
-        "backbone_net_import",
-        "storage_net_discharge",
-        "fallback",
-        "demand",
-        "electrolyser_input",
-    ]
+    components = list(DISPATCH_COMPONENTS)
     shape = (2, len(components), *wind_used.shape)
     arr = np.full(shape, np.nan)
     terms = {

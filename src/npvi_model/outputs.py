@@ -57,6 +57,13 @@ SUPPLY_SOURCES = {
     "co2": ("captured", "fallback"),
 }
 ALL_SOURCES = tuple(dict.fromkeys(s for v in SUPPLY_SOURCES.values() for s in v))
+#: terms of the hourly balances in `dispatch_gw`: the electricity and hydrogen sources, then the
+#: withdrawals (`demand`, and the electricity that feeds electrolysers)
+DISPATCH_COMPONENTS = (
+    *(s for s in ALL_SOURCES if s != "captured"),
+    "demand",
+    "electrolyser_input",
+)
 
 EMISSION_CAUSES = (
     "other_processes",
@@ -233,6 +240,12 @@ def markdown() -> str:
     lines += ["", "## Supply sources", ""]
     for carrier, sources in SUPPLY_SOURCES.items():
         lines.append(f"- {carrier}: " + ", ".join(f"`{s}`" for s in sources))
+    lines += [
+        "",
+        "## Components of dispatch_gw",
+        "",
+        ", ".join(f"`{c}`" for c in DISPATCH_COMPONENTS),
+    ]
     lines += ["", "## Emission causes", "", ", ".join(f"`{c}`" for c in EMISSION_CAUSES)]
     lines += ["", "## Cost components", "", ", ".join(f"`{c}`" for c in COST_COMPONENTS), ""]
     return "\n".join(lines)

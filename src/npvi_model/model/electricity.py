@@ -54,34 +54,13 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
     )
 
     m.wind_availability = pyo.Constraint(
-        m.C,
-        m.Y,
-        m.T,
-        rule=lambda m, c, y, t: (
-            m.wind_used[c, y, t] <= d.wind_cf[t] * m.capacity[wind[c], y]
-            if wind[c]
-            else m.wind_used[c, y, t] == 0
-        ),
+        m.C, m.Y, m.T, rule=_capped_by_asset(m.wind_used, wind, lambda t: d.wind_cf[t])
     )
     m.grid_connection_limit = pyo.Constraint(
-        m.C,
-        m.Y,
-        m.T,
-        rule=lambda m, c, y, t: (
-            m.grid_supply[c, y, t] <= m.capacity[grid[c], y]
-            if grid[c]
-            else m.grid_supply[c, y, t] == 0
-        ),
+        m.C, m.Y, m.T, rule=_capped_by_asset(m.grid_supply, grid)
     )
     m.electrolyser_input_limit = pyo.Constraint(
-        m.C,
-        m.Y,
-        m.T,
-        rule=lambda m, c, y, t: (
-            m.electrolyser_input[c, y, t] <= m.capacity[ely[c], y]
-            if ely[c]
-            else m.electrolyser_input[c, y, t] == 0
-        ),
+        m.C, m.Y, m.T, rule=_capped_by_asset(m.electrolyser_input, ely)
     )
     m.electricity_fallback_limit = pyo.Constraint(
         m.C,
@@ -108,3 +87,14 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         )
 
     m.grid_electricity_cost = pyo.Expression(m.Y, rule=grid_cost_rule, doc="[MEUR/yr]")
+
+
+def _capped_by_asset(flow, asset_of: dict, factor=lambda t: 1.0):
+    """Rule: flow[c, y, t] <= factor(t) x capacity of the cluster's asset; = 0 where c has none."""
+
+    def rule(m, c, y, t):
+        if not asset_of[c]:
+            return flow[c, y, t] == 0
+        return flow[c, y, t] <= factor(t) * m.capacity[asset_of[c], y]
+
+    return rule

@@ -80,6 +80,7 @@ COST_COMPONENTS = (
     "co2_emission",
     "co2_transport_storage",
     "emission_cap_penalty",
+    "tie_break",
 )
 
 OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
@@ -172,7 +173,12 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "interpolated to model years where given, NaN elsewhere",
     ),
     OutputVar("emission_gap", ("year",), "Mt", "emissions above the cap (0 when met)"),
-    OutputVar("cost", ("cost_component", "year"), "EUR/yr", "undiscounted annual system cost"),
+    OutputVar(
+        "cost",
+        ("cost_component", "year"),
+        "EUR/yr",
+        "undiscounted annual system cost; component tie_break is not part of it",
+    ),
     OutputVar(
         "carrier_price",
         ("carrier", "cluster", "year"),
@@ -207,7 +213,10 @@ ATTRIBUTES = {
     "versions": "JSON: npvi_model, Pyomo, highspy, xarray, Python versions",
     "solver_options": "JSON: the HiGHS options used",
     "solver_status": "optimal (runs with another status write nothing)",
-    "objective_eur": "total discounted system cost, EUR",
+    "objective_eur": "total discounted system cost, EUR (without the tie-break cost)",
+    "tie_break_cost_eur": "discounted tie-break cost in the solver's objective, EUR "
+    "(model/tie_breaks.py; 0 when off)",
+    "objective_with_tie_breaks_eur": "the solver's objective: objective_eur + tie_break_cost_eur",
     "time_resolution": "representative or full",
     "n_slices": "number of time slices",
     "model_fingerprint": "JSON: variables, constraints and non-zeros per family",

@@ -18,6 +18,7 @@ from npvi_model.data_io import default_data_dir
 from npvi_model.extract import extract
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
+from npvi_model.model.tie_breaks import discounted_tie_break_meur
 from npvi_model.results_io import write_results
 from npvi_model.scenario import ResolvedScenario, resolve
 from npvi_model.solve import solve
@@ -120,6 +121,7 @@ def solve_scenario(
     say("extracting results")
     t2 = time.perf_counter()
     ds = extract(model, inputs, result.duals)
+    tie_break_meur = discounted_tie_break_meur(model)
     timing["extract"] = time.perf_counter() - t2
     timing["total"] = time.perf_counter() - t0
     meta = {
@@ -134,7 +136,9 @@ def solve_scenario(
         "solver_options": json.dumps(result.options),
         "solver_status": result.status,
         "solver_termination": result.termination,
-        "objective_eur": result.objective_meur * 1e6,
+        "objective_eur": (result.objective_meur - tie_break_meur) * 1e6,
+        "tie_break_cost_eur": tie_break_meur * 1e6,
+        "objective_with_tie_breaks_eur": result.objective_meur * 1e6,
         "time_resolution": inputs.attrs["time_resolution"],
         "n_slices": int(inputs.sizes["slice"]),
         "green_access_threshold": float(inputs.attrs["green_access_threshold"]),

@@ -6,6 +6,10 @@
                    + fallback fuel (gas per unit x gas price x fallback energy)
                    + CO2 price x emissions + CO2 transport and storage
                    + penalty x emission gap
+    objective = sum over years y of discount weight[y] x (annual cost[y] + tie_break_cost[y])
+
+`tie_break_cost` (model/tie_breaks.py) is a tiny cost that makes the optimum unique; it is not
+part of the system cost that results report.
 
 The discount weight of a model year is the sum of 1/(1+r)^(k - base year) over the calendar
 years k it stands for, so each model year counts for its whole period.
@@ -53,8 +57,13 @@ def add_objective(m: pyo.ConcreteModel) -> None:
         )
 
     m.annual_cost = pyo.Expression(m.Y, rule=annual_cost, doc="[MEUR/yr]")
+    tie_break = getattr(m, "tie_break_cost", None)  # model/tie_breaks.py; None: none added
+
+    def objective_year(y):
+        return m.annual_cost[y] + (tie_break[y] if tie_break is not None else 0.0)
+
     m.total_cost = pyo.Objective(
-        expr=sum(d.discount_weight[y] * m.annual_cost[y] for y in d.years), sense=pyo.minimize
+        expr=sum(d.discount_weight[y] * objective_year(y) for y in d.years), sense=pyo.minimize
     )
 
 
@@ -68,4 +77,7 @@ COST_EXPRESSIONS = {
     "co2_emission": "co2_emission_cost",
     "co2_transport_storage": "co2_transport_storage_cost",
     "emission_cap_penalty": "emission_penalty_cost",
+    "tie_break": "tie_break_cost",
 }
+#: cost components that are not part of the system cost (see model/tie_breaks.py)
+NOT_SYSTEM_COST = ("tie_break",)

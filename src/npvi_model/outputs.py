@@ -193,6 +193,20 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "`limit_unit` coordinate",
     ),
     OutputVar(
+        "limit_capacity",
+        ("limit", "year"),
+        "GW | GWh | Mt/yr",
+        "size of the limit in that year (asset capacity; landing limit; roadmap; build rate "
+        "per year); 0 where the asset does not exist (yet)",
+    ),
+    OutputVar(
+        "limit_can_grow",
+        ("limit", "year"),
+        "-",
+        "1 when the limit can be relaxed by building in that year (the asset may get new "
+        "capacity in service then), else 0",
+    ),
+    OutputVar(
         "dispatch_gw",
         ("carrier", "component", "cluster", "year", "slice"),
         "GW",

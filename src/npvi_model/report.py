@@ -337,10 +337,14 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "bottlenecks",
         "Bottlenecks (netcongestie and other binding limits)",
-        "A limit binds when more of it would lower the system cost. The bar is what one more "
-        "unit would be worth for one year, in euro per unit of the limit (per GW, per Mt/yr). "
-        "Values are only comparable between limits in the same unit. Grid connection limits "
-        "show grid congestion (netcongestie).",
+        "A limit binds when more of it would lower the system cost. Only limits that exist in "
+        "that year are ranked: an asset in place, or the build rate of an asset that may be "
+        "built then. The bar is what one more unit would save in one year, in euro per MW (per "
+        "MWh of storage, per t/yr of CO2); values are only comparable within one unit, and "
+        "values under 1,000 EUR per MW per year are left out (the tie-breakers that make the "
+        "answer unique can give that much on their own). Where an asset does not exist, what a "
+        "first connection would be worth is listed apart, as an upper bound. Grid connection "
+        "limits show grid congestion (netcongestie).",
     ),
     (
         "emissions",
@@ -484,8 +488,14 @@ def _section_tables(key: str, tables: dict[str, pd.DataFrame]) -> str:
     if key == "bottlenecks":
         b = tables["bottlenecks"]
         b = b[b["rank_in_unit"] <= 5]
-        cols = ["scenario", "rank_in_unit", "label", "marginal_value_eur_per_unit_yr", "value_unit"]
-        return "<h3>Top 5 binding limits per unit</h3>" + _table_html(b[cols], 60)
+        cols = ["scenario", "rank_in_unit", "sentence"]
+        html = "<h3>Top 5 binding limits per unit</h3>" + _table_html(b[cols], 60)
+        first = tables.get("first_connections")
+        if first is not None and not first.empty:
+            html += "<h3>Value of a first connection where none exists</h3>" + _table_html(
+                first[["scenario", "sentence"]], 30
+            )
+        return html
     if key == "emissions":
         cols = ["scenario", "year", "emissions_mt", "target_mt", "gap_mt", "main_cause"]
         return _table_html(tables["emissions_vs_targets"][cols], 60)

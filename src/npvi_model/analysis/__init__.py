@@ -19,7 +19,12 @@ from npvi_model.analysis.access import (
     access_timeline,
     first_access_table,
 )
-from npvi_model.analysis.bottlenecks import PRICE_UNIT, bottleneck_ranking, carrier_prices
+from npvi_model.analysis.bottlenecks import (
+    PRICE_UNIT,
+    bottleneck_ranking,
+    carrier_prices,
+    first_connection_values,
+)
 from npvi_model.analysis.emissions import (
     CAUSE_LABELS,
     GAP_COLUMNS,
@@ -87,6 +92,7 @@ __all__ = [
     "emissions_vs_targets",
     "find_result_dirs",
     "first_access_table",
+    "first_connection_values",
     "load_results",
     "model_years",
     "national_capacity",

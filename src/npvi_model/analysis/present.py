@@ -58,8 +58,12 @@ _PRINTED: dict[str, tuple[str, list[str] | None]] = {
         ["scenario", "target", "year", "capacity_gw", "target_gw", "shortfall_gw", "basis", "why"],
     ),
     "bottlenecks": (
-        "Binding limits, top 5 per unit (marginal value in EUR per unit per year)",
-        ["scenario", "rank_in_unit", "label", "marginal_value_eur_per_unit_yr", "value_unit"],
+        "Binding limits that exist, top 5 per unit",
+        ["scenario", "rank_in_unit", "sentence"],
+    ),
+    "first_connections": (
+        "Value of a first connection where none exists (upper bound)",
+        ["scenario", "sentence"],
     ),
     "emissions_vs_targets": (
         "Emissions against target (Mt CO2)",

@@ -265,6 +265,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["emissions_by_cluster"] = (("cluster", "year"), by_cause.sum(axis=0))
     ds["emissions"] = ("year", by_cause.sum(axis=(0, 1)))
     ds["emission_target"] = ("year", inputs["emission_cap_mt"].values)
+    ds["grid_renewable_share"] = ("year", inputs["grid_renewable_share"].values)
     gap = _values(model.emission_gap)
     ds["emission_gap"] = ("year", [gap.get(y, 0.0) for y in years])
 

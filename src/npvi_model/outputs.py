@@ -120,7 +120,14 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "green_share",
         ("carrier", "cluster", "year"),
         "-",
-        "share of demand met by green or low-carbon supply (see docs)",
+        "share of demand met by green or low-carbon supply, as routed by the solver (see docs; "
+        "access years use the pro rata rule of analysis/access.py)",
+    ),
+    OutputVar(
+        "grid_renewable_share",
+        ("year",),
+        "-",
+        "renewable share of electricity from the national grid (input, for green shares)",
     ),
     OutputVar(
         "capacity",

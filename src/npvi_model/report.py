@@ -324,7 +324,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "The share of each cluster's demand met by green supply, per year. A tick marks the "
         "years in which the share reaches the access threshold; the first such year is the "
         "year the cluster gets access (\u2018welke clusters hebben wanneer toegang tot groene "
-        "energie\u2019).",
+        "energie\u2019). Allocation rule: " + analysis.ALLOCATION_RULE_TEXT,
     ),
     (
         "capacity",

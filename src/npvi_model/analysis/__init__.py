@@ -15,8 +15,10 @@ whose column names carry their units (`_twh`, `_gw`, `_mt`, `_eur`, ...).
 """
 
 from npvi_model.analysis.access import (
+    ALLOCATION_RULE_TEXT,
     DEFAULT_GREEN_ACCESS_THRESHOLD,
     access_timeline,
+    allocated_green_share,
     first_access_table,
 )
 from npvi_model.analysis.bottlenecks import (
@@ -64,6 +66,7 @@ from npvi_model.analysis.targets import (
 )
 
 __all__ = [
+    "ALLOCATION_RULE_TEXT",
     "ANNUAL_UNIT",
     "CAPACITY_TARGETS",
     "CAUSE_LABELS",
@@ -80,6 +83,7 @@ __all__ = [
     "TARGET_LABELS",
     "_unique_names",
     "access_timeline",
+    "allocated_green_share",
     "atomic_output_dir",
     "bottleneck_ranking",
     "capacity_by_cluster",

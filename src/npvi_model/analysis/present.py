@@ -50,7 +50,8 @@ _PRINTED: dict[str, tuple[str, list[str] | None]] = {
         ],
     ),
     "first_access": (
-        "First year of green access per cluster (share >= threshold)",
+        "First year of green access per cluster (share >= threshold; shared green supply "
+        "allocated pro rata to demand within each network of clusters)",
         ["scenario", "cluster_name", "carrier", "first_access", "green_share_last_year"],
     ),
     "capacity_vs_targets": (

@@ -171,6 +171,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
         "scenario": ds.attrs["scenario"],
         "status": ds.attrs["solver_status"],
         "objective_eur": ds.attrs["objective_eur"],
+        "tie_break_cost_eur": ds.attrs.get("tie_break_cost_eur", 0.0),
         "units": {
             "unmet": "TWh (electricity, hydrogen), Mt (co2)",
             "emissions_mt": "Mt CO2",

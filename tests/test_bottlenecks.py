@@ -125,3 +125,20 @@ def test_why_short_names_only_limits_that_hold_electrolysis_back():
     assert why.startswith("held back by binding limits: ")
     assert "Cluster 6" not in why and "DRC" not in why and "terminal" not in why
     assert why.index("grid connection Rotterdam-Moerdijk, 2030") < why.index("Noord-Nederland")
+
+
+def test_a_limit_that_may_grow_says_so():
+    """The RM grid connection may be expanded in 2030 (limit_can_grow 1): its value (300,000
+    EUR/MW/yr) is then at most what one more MW costs, and the sentence says so; a build-rate
+    limit is worded as building already."""
+    ds = _limits_ds()
+    ds["limit_can_grow"].loc[dict(limit="grid_connection:RM", year=2030)] = 1.0
+    ds["limit_can_grow"].loc[dict(limit="electrolyser_build_rate:NN", year=2030)] = 1.0
+    ranking = analysis.bottleneck_ranking(ds, year=2030).set_index("limit")
+    assert ranking.loc["grid_connection:RM", "sentence"] == (
+        "the grid connection of Rotterdam-Moerdijk is full in 2030; one more MW would save "
+        "300,000 EUR/yr (more may be built that year: building one more MW costs as much or "
+        "more)"
+    )
+    assert "may be built" not in ranking.loc["grid_connection:C6", "sentence"]
+    assert "may be built" not in ranking.loc["electrolyser_build_rate:NN", "sentence"]

@@ -343,8 +343,9 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "MWh of storage, per t/yr of CO2); values are only comparable within one unit, and "
         "values under 1,000 EUR per MW per year are left out (the tie-breakers that make the "
         "answer unique can give that much on their own). Where an asset does not exist, what a "
-        "first connection would be worth is listed apart, as an upper bound. Grid connection "
-        "limits show grid congestion (netcongestie).",
+        "first connection would be worth is listed apart, as an upper bound. A limit that may "
+        "still be expanded that year is marked: its value is then at most what one more unit "
+        "costs. Grid connection limits show grid congestion (netcongestie).",
     ),
     (
         "emissions",

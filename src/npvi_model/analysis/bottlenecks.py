@@ -89,10 +89,19 @@ def _money(value: float) -> str:
     return f"{value:,.0f} EUR/yr"
 
 
-def limit_sentence(kind: str, location: str, year: int, unit: str, value: float) -> str:
+def limit_sentence(
+    kind: str, location: str, year: int, unit: str, value: float, can_grow: bool = False
+) -> str:
     """A binding limit in words, e.g. "the grid connection of Chemelot is full in 2035; one more
-    MW would save 12,345 EUR/yr"."""
+    MW would save 12,345 EUR/yr". When more of the asset may be built that year the sentence
+    says so: the model could have relaxed the limit by building, so the value is at most what
+    one more MW costs (equal when the model builds there that year)."""
     where = cluster_name(location)
+    if can_grow and not kind.endswith("_build_rate"):
+        text = limit_sentence(kind, location, year, unit, value)
+        return (
+            f"{text} (more may be built that year: building one more {unit} costs as much or more)"
+        )
     if kind.endswith("_build_rate"):
         tech = kind[: -len("_build_rate")]
         plain = _PLAIN_TECH.get(tech, tech.replace("_", " "))
@@ -210,7 +219,9 @@ def bottleneck_ranking(
     frame["value_unit"] = frame["limit_unit"].map(lambda u: f"EUR/({u}*yr)" if u else "EUR/yr")
     frame["label"] = frame["limit_label"].astype(str) + ", " + frame["year"].astype(str)
     frame["sentence"] = [
-        limit_sentence(r.limit_kind, r.limit_location, int(r.year), r.limit_unit, float(v))
+        limit_sentence(
+            r.limit_kind, r.limit_location, int(r.year), r.limit_unit, float(v), r.can_grow
+        )
         for r, v in zip(frame.itertuples(), frame["marginal_value_eur_per_unit_yr"], strict=True)
     ]
     columns = [

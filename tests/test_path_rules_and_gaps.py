@@ -228,10 +228,11 @@ def test_model_years_with_2032_stand_for_their_blocks():
 
 
 def test_commissioning_inside_a_block_is_seen_at_its_model_year():
-    """Build rate 1 GW/yr of electrolysis from 2026, years 2025, 2030, 2032. New capacity is in
-    service from the model year that ends its block: up to 1 x 5 = 5 GW by 2030 (built
-    2026-2030), then 1 x 2 = 2 GW more by 2032 (built 2031-2032). Demand 10 GW H2 at efficiency
-    0.5 with free wind: the model builds as fast as allowed: 5 GW in 2030, 7 GW in 2032.
+    """Build rate 1 GW/yr of electrolysis from 2027, years 2025, 2030, 2032. New capacity is in
+    service from the model year that ends its block, and only the block's years from the
+    earliest year on count: 2027-2030 = 4 years -> 4 GW by 2030 (not 5: 2026 is too early),
+    then 2031-2032 -> 2 GW more by 2032. Demand 10 GW H2 at efficiency 0.5 with free wind: the
+    model builds as fast as allowed: 4 GW in 2030, 6 GW in 2032.
     """
     ds = micro_inputs(
         years=(2025, 2030, 2032),
@@ -239,12 +240,12 @@ def test_commissioning_inside_a_block_is_seen_at_its_model_year():
         wind_cf=(1.0,),
         assets=[
             {"tech": "offshore_wind", "loc": "A", "existing": 100.0},
-            {"tech": "electrolyser", "loc": "A", "max_new": 100.0, "earliest": 2026, "rate": 1.0},
+            {"tech": "electrolyser", "loc": "A", "max_new": 100.0, "earliest": 2027, "rate": 1.0},
         ],
     )
     ds["year_weight"] = ("year", year_weights([2025, 2030, 2032]))
     ds["hydrogen_demand_twh"][:] = 10 * 8.76
     m, _ = solve_micro(ds)
     assert float(m.capacity["electrolyser:A", 2025]()) == pytest.approx(0.0)
-    assert float(m.capacity["electrolyser:A", 2030]()) == pytest.approx(5.0)
-    assert float(m.capacity["electrolyser:A", 2032]()) == pytest.approx(7.0)
+    assert float(m.capacity["electrolyser:A", 2030]()) == pytest.approx(4.0)
+    assert float(m.capacity["electrolyser:A", 2032]()) == pytest.approx(6.0)

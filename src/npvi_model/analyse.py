@@ -74,6 +74,8 @@ CAUSE_LABELS: dict[str, str] = {
     "hydrogen_fallback": "missing green hydrogen",
     "co2_not_captured": "missing CO2 transport/storage",
     "other_processes": "other processes",
+    "assumed_process_abatement": "assumed process abatement (exogenous)",
+    "electrification_credit": "assumed electrification credit (scope 2 not counted)",
 }
 #: causes that more (green) supply or CO2 infrastructure would remove
 SUPPLY_CAUSES = ("electricity_fallback", "hydrogen_fallback", "co2_not_captured")

@@ -119,3 +119,24 @@ def add_gaps(ds: xr.Dataset, model, duals: dict, inputs: xr.Dataset, terms: dict
     ds.coords["path_rule"] = rules
     ds["path_rule_value"] = (("path_rule", "year"), values)
     ds.attrs["gap_mode"] = "delivery_first" if delivery_first else "cost_only"
+
+
+def national_gaps(ds: xr.Dataset, year) -> dict:
+    """Per carrier, the national delivery gap [TWh | Mt] (None in a cost-only solve) and the cost
+    gap [EUR/MWh | EUR/t] averaged over clusters, weighted by the green energy delivered (None
+    where no cluster has one)."""
+    out: dict[str, dict] = {"delivery_gap": {}, "cost_gap": {}}
+    if "delivery_gap" not in ds:
+        return out
+    for carrier in ds.carrier.values:
+        gap = ds["delivery_gap"].sel(carrier=carrier, year=year)
+        out["delivery_gap"][str(carrier)] = (
+            None if bool(gap.isnull().all()) else float(gap.sum(skipna=True))
+        )
+        cost = ds["cost_gap"].sel(carrier=carrier, year=year).values
+        weight = ds["green_delivered"].sel(carrier=carrier, year=year).values
+        ok = np.isfinite(cost) & (weight > 0)
+        out["cost_gap"][str(carrier)] = (
+            float(np.sum(cost[ok] * weight[ok]) / np.sum(weight[ok])) if ok.any() else None
+        )
+    return out

@@ -43,6 +43,8 @@ CAUSE_COLOURS = {
     "electricity_fallback": "#1f77b4",
     "hydrogen_fallback": "#2ca02c",
     "co2_not_captured": "#8c564b",
+    "assumed_process_abatement": "#c7c7c7",
+    "electrification_credit": "#aec7e8",
 }
 PATH_MARKERS = ("o", "s", "^", "D", "v", "P")
 
@@ -221,9 +223,11 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
     for i, (ax, ds, name) in enumerate(zip(axes, datasets, names, strict=True)):
         years = analyse.model_years(ds)
         x = np.arange(len(years))
-        bottom = np.zeros(len(years))
+        above, below = np.zeros(len(years)), np.zeros(len(years))
         for cause in ds["emissions_by_cause"]["cause"].values:
             vals = np.nan_to_num(ds["emissions_by_cause"].sel(cause=cause, year=years).values)
+            # assumed abatements are negative: stacked below zero, so they are seen, not netted
+            bottom = np.where(vals >= 0, above, below)
             ax.bar(
                 x,
                 vals,
@@ -232,7 +236,10 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
                 width=0.7,
                 label=analyse.CAUSE_LABELS.get(str(cause), str(cause)),
             )
-            bottom += vals
+            above += np.maximum(vals, 0)
+            below += np.minimum(vals, 0)
+        ax.plot(x, above + below, "k.", markersize=8, label="net emissions" if i == 0 else None)
+        ax.axhline(0, color="black", linewidth=0.5)
         em = analyse.emissions_vs_targets(ds)
         ax.plot(x, em["target_mt"], "r_", markersize=24, mew=3, label="target")
         ax.set_xticks(x, [str(y) for y in years], fontsize=8)

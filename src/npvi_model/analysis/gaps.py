@@ -10,7 +10,7 @@
 - `fit_in_time(ds)`: per year, whether all green demand is delivered (delivery gap at most
   `tolerance` of demand for every carrier), and why not: the carriers short, the most valuable
   capacity limits and the binding path rules.
-- `gap_tables(datasets)`: the three tables for several runs, stacked with a `scenario` column
+- `gap_tables(datasets)`: the three tables (`gaps_national`, `gaps_by_cluster`, `delivery_fit`) for several runs, stacked with a `scenario` column
   (for `npvi compare` and the report).
 """
 
@@ -144,7 +144,7 @@ def gap_tables(datasets: Sequence[xr.Dataset], names: Sequence[str] | None = Non
     for key, func in (
         ("gaps_national", gaps_national),
         ("gaps_by_cluster", gaps_by_cluster),
-        ("fit_in_time", fit_in_time),
+        ("delivery_fit", fit_in_time),
     ):
         frames = []
         for ds, name in zip(datasets, names, strict=True):

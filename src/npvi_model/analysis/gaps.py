@@ -7,11 +7,12 @@
   EUR/t x Mt = MEUR), the yearly amount that would close it at the margin.
 - `gaps_national(ds)`: the same per year and carrier for the Netherlands; the cost gap is the
   mean over clusters weighted by green delivered.
-- `fit_in_time(ds)`: per year, whether all green demand is delivered (delivery gap at most
+- `delivery_fit(ds)`: per year, whether all green demand is delivered (delivery gap at most
   `tolerance` of demand for every carrier), and why not: the carriers short, the most valuable
   capacity limits and the binding path rules.
-- `gap_tables(datasets)`: the three tables (`gaps_national`, `gaps_by_cluster`, `delivery_fit`) for several runs, stacked with a `scenario` column
-  (for `npvi compare` and the report).
+- `gap_tables(datasets)`: the three tables (`gaps_national`, `gaps_by_cluster`,
+  `delivery_fit`) for several runs, stacked with a `scenario` column (for `npvi compare` and
+  the report).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def gaps_national(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fit_in_time(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3) -> pd.DataFrame:
+def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3) -> pd.DataFrame:
     """Per year: `fits` (every carrier's delivery gap <= tolerance x demand), `short` (the
     carriers that do not fit, with their gap and share), `binding_limits` (the `top` capacity
     limits of highest marginal value, per unit kind, by their plain label) and
@@ -144,7 +145,7 @@ def gap_tables(datasets: Sequence[xr.Dataset], names: Sequence[str] | None = Non
     for key, func in (
         ("gaps_national", gaps_national),
         ("gaps_by_cluster", gaps_by_cluster),
-        ("delivery_fit", fit_in_time),
+        ("delivery_fit", delivery_fit),
     ):
         frames = []
         for ds, name in zip(datasets, names, strict=True):

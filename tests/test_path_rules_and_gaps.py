@@ -249,3 +249,34 @@ def test_commissioning_inside_a_block_is_seen_at_its_model_year():
     assert float(m.capacity["electrolyser:A", 2025]()) == pytest.approx(0.0)
     assert float(m.capacity["electrolyser:A", 2030]()) == pytest.approx(4.0)
     assert float(m.capacity["electrolyser:A", 2032]()) == pytest.approx(6.0)
+
+
+def test_gap_tables_national_weighting_and_fit():
+    """Fake run, clusters RM and CH, hydrogen demand 5 TWh each in 2030.
+    RM: green 4 TWh, delivery gap 1 TWh, cost gap 100 EUR/MWh; CH: green 5, gap 0, cost gap 40.
+    National: delivery gap 1 TWh = 10 % of 10 TWh -> does not fit (tolerance 1 %);
+    cost gap = (4 x 100 + 5 x 40) / 9 = 600 / 9 = 66.67 EUR/MWh;
+    cost_gap_meur = 4 x 100 + 5 x 40 = 600 MEUR (EUR/MWh x TWh = MEUR).
+    """
+    from fake_results import make_results
+
+    from npvi_model.analysis.gaps import delivery_fit, gaps_national
+
+    ds = make_results(years=(2030,))
+    for name in ("delivery_gap", "green_delivered", "cost_gap"):
+        ds[name][:] = 0.0
+    h2 = {"carrier": "hydrogen", "year": 2030}
+    ds["green_delivered"].loc[{**h2, "cluster": "RM"}] = 4.0
+    ds["green_delivered"].loc[{**h2, "cluster": "CH"}] = 5.0
+    ds["delivery_gap"].loc[{**h2, "cluster": "RM"}] = 1.0
+    ds["cost_gap"].loc[{**h2, "cluster": "RM"}] = 100.0
+    ds["cost_gap"].loc[{**h2, "cluster": "CH"}] = 40.0
+    row = gaps_national(ds).set_index("carrier").loc["hydrogen"]
+    assert row["demand"] == pytest.approx(10.0)
+    assert row["delivery_gap"] == pytest.approx(1.0)
+    assert row["delivery_gap_share"] == pytest.approx(0.1)
+    assert row["cost_gap"] == pytest.approx(600 / 9)
+    assert row["cost_gap_meur"] == pytest.approx(600.0)
+    fit = delivery_fit(ds).iloc[0]
+    assert not fit["fits"]
+    assert fit["short"].startswith("hydrogen 1.0 TWh (10 % of demand)")

@@ -280,3 +280,49 @@ def test_gap_tables_national_weighting_and_fit():
     fit = delivery_fit(ds).iloc[0]
     assert not fit["fits"]
     assert fit["short"].startswith("hydrogen 1.0 TWh (10 % of demand)")
+
+
+def test_assumed_abatement_is_named_not_netted():
+    """Gross other processes 10 Mt, of which the scenario assumes 40 % abated (net 6 Mt); the
+    electrification credit is 3 Mt (extra electricity x EF). The model carries the net 6 Mt.
+    Causes: other_processes = 10 + 3 = 13; assumed_process_abatement = 6 - 10 = -4;
+    electrification_credit = -3; they add up to the 6 Mt the model emits."""
+    ds = micro_inputs(slice_weights=(8760.0,), wind_cf=(1.0,))
+    ds["other_emissions_mt"][:] = 6.0
+    ds["other_emissions_gross_mt"] = ds["other_emissions_mt"] * 0 + 10.0
+    ds["electrification_credit_mt"] = ds["other_emissions_mt"] * 0 + 3.0
+    m, duals = solve_micro(ds)
+    res = extract(m, ds, duals)
+    cause = res["emissions_by_cause"].sel(year=2030)
+    assert float(cause.sel(cause="other_processes")) == pytest.approx(13.0)
+    assert float(cause.sel(cause="assumed_process_abatement")) == pytest.approx(-4.0)
+    assert float(cause.sel(cause="electrification_credit")) == pytest.approx(-3.0)
+    assert float(res["emissions"].sel(year=2030)) == pytest.approx(6.0)
+    assert float(cause.sum()) == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "rule", "year", "expected"),
+    [
+        ("domestic", "h2_domestic_min_share", 2040, 1.0),
+        ("import_intermediates", "h2_import_max_share", 2040, 0.7),
+        ("import_intermediates", "h2_import_max_share", 2035, 0.5),
+        ("reduced_base", "h2_import_max_share", 2040, 0.4),
+    ],
+)
+def test_shipped_paths_carry_their_rules(scenario, rule, year, expected):
+    """The path values of scenarios/*.yaml reach the inputs: import_intermediates 0.3 in 2030
+    and 0.7 in 2040 -> 0.5 in 2035 (linear); caps every year (2032: 31.77 Mt); CO2 T&S paid by
+    the tariff, so sinks and CO2 pipelines carry no capex or FOM."""
+    from pathlib import Path
+
+    from npvi_model.inputs import build_inputs
+    from npvi_model.scenario import resolve
+
+    root = Path(__file__).resolve().parents[1]
+    ds = build_inputs(resolve(root / "scenarios" / f"{scenario}.yaml"), root / "data")
+    assert float(ds[rule].sel(year=year)) == pytest.approx(expected)
+    assert float(ds["emission_cap_mt"].sel(year=2032)) == pytest.approx(31.77)
+    co2 = ds["asset_technology"].isin(["co2_sink", "co2_pipeline"])
+    assert float(abs(ds["capex"].where(co2, 0.0)).sum()) == 0.0
+    assert float(ds["price_co2_transport_storage"].sel(year=2030)) > 0

@@ -280,6 +280,7 @@ def test_gap_tables_national_weighting_and_fit():
     fit = delivery_fit(ds).iloc[0]
     assert not fit["fits"]
     assert fit["short"].startswith("hydrogen 1.0 TWh (10 % of demand)")
+    assert fit["where"] == "hydrogen: RM 1.00"
 
 
 def test_assumed_abatement_is_named_not_netted():

@@ -477,7 +477,9 @@ def _section_tables(key: str, tables: dict[str, pd.DataFrame]) -> str:
     if key == "gaps" and "gaps_national" in tables:
         cols = ["scenario", "year", "carrier", "delivery_gap", "quantity_unit"]
         cols += ["delivery_gap_share", "cost_gap", "cost_unit"]
-        fit = tables["delivery_fit"][["scenario", "year", "fits", "short", "binding_path_rules"]]
+        fit = tables["delivery_fit"][
+            ["scenario", "year", "fits", "short", "where", "binding_limits", "binding_path_rules"]
+        ]
         return (
             "<h3>National gaps per carrier</h3>"
             + _table_html(tables["gaps_national"][cols], 80)

@@ -25,6 +25,22 @@ import xarray as xr
 
 UNIT = {"electricity": ("TWh", "EUR/MWh"), "hydrogen": ("TWh", "EUR/MWh"), "co2": ("Mt", "EUR/t")}
 FIT_TOLERANCE = 0.01  # share of demand that may stay undelivered for a path to "fit in time"
+#: the carrier whose delivery a kind of capacity limit holds back (build rates: their asset's)
+CO2_LIMIT_KINDS = ("co2_sink", "co2_pipeline")
+
+
+def _limit_carriers(kind: str) -> tuple[str, ...]:
+    """Carriers a limit kind can hold back: CO2 limits only CO2; the electricity chain
+    (connections, corridors, wind, landing) both electricity and hydrogen (electrolysers run on
+    it); hydrogen assets only hydrogen."""
+    base = kind.removesuffix("_build_rate")
+    if base in CO2_LIMIT_KINDS:
+        return ("co2",)
+    if base in ("electrolyser", "offshore_electrolysis", "h2_import_terminal", "h2_pipeline"):
+        return ("hydrogen",)
+    if base == "h2_storage":
+        return ("hydrogen",)
+    return ("electricity", "hydrogen")
 
 
 def _years(ds: xr.Dataset) -> list[int]:
@@ -97,8 +113,11 @@ def gaps_national(ds: xr.Dataset) -> pd.DataFrame:
 
 def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3) -> pd.DataFrame:
     """Per year: `fits` (every carrier's delivery gap <= tolerance x demand), `short` (the
-    carriers that do not fit, with their gap and share), `binding_limits` (the `top` capacity
-    limits of highest marginal value, per unit kind, by their plain label) and
+    carriers that do not fit, with their gap and share), `where` (the clusters with a gap; a
+    cluster short without any binding limit has no route at all, e.g. no CO2 pipeline or sink),
+    `binding_limits` (the `top` capacity
+    limits of highest marginal value among those that can hold back a short carrier, by their
+    plain label; values per MW and per t/yr are not comparable, read them within a unit) and
     `binding_path_rules` (path rules with a value > 0, in EUR/MWh)."""
     national = gaps_national(ds)
     rows = []
@@ -106,8 +125,12 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
         sub = national[national["year"] == y]
         short = sub[sub["delivery_gap_share"] > tolerance]
         limits = ""
-        if "limit_marginal_value" in ds and ds.sizes.get("limit", 0):
+        if "limit_marginal_value" in ds and ds.sizes.get("limit", 0) and len(short):
             mv = ds["limit_marginal_value"].sel(year=y).to_series()
+            kinds = ds["limit_kind"].to_series() if "limit_kind" in ds.coords else None
+            wanted = set(short["carrier"])
+            if kinds is not None:  # only limits that can hold back a carrier that is short
+                mv = mv[[bool(wanted & set(_limit_carriers(str(kinds[k])))) for k in mv.index]]
             mv = mv[mv > 0].sort_values(ascending=False)
             labels = ds["limit_label"].to_series() if "limit_label" in ds.coords else None
             units = ds["limit_unit"].to_series() if "limit_unit" in ds.coords else None
@@ -120,6 +143,11 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
         if "path_rule_value" in ds:
             pr = ds["path_rule_value"].sel(year=y).to_series()
             rules = "; ".join(f"{k} ({v:,.1f} EUR/MWh)" for k, v in pr.items() if v > 1e-9)
+        where = []
+        for carrier in short["carrier"]:
+            gap = ds["delivery_gap"].sel(carrier=carrier, year=y).to_series()
+            gap = gap[gap > 1e-6].sort_values(ascending=False)
+            where.append(f"{carrier}: " + ", ".join(f"{c} {v:,.2f}" for c, v in gap.items()))
         gap_known = bool(np.isfinite(sub["delivery_gap"]).any())
         rows.append(
             {
@@ -130,6 +158,7 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
                     f"({100 * r.delivery_gap_share:.0f} % of demand)"
                     for r in short.itertuples()
                 ),
+                "where": "; ".join(where),
                 "binding_limits": limits,
                 "binding_path_rules": rules,
             }

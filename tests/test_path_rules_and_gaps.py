@@ -327,3 +327,22 @@ def test_shipped_paths_carry_their_rules(scenario, rule, year, expected):
     co2 = ds["asset_technology"].isin(["co2_sink", "co2_pipeline"])
     assert float(abs(ds["capex"].where(co2, 0.0)).sum()) == 0.0
     assert float(ds["price_co2_transport_storage"].sel(year=2030)) > 0
+
+
+def test_a_domestic_path_rule_makes_a_delivery_gap():
+    """Delivery-first (1000 EUR/MWh) with the domestic rule at 1.0: imports are not allowed,
+    domestic electrolysis gives 0.5 GW, so 0.5 GW x 8760 h = 4.38 TWh cannot be delivered.
+    Value of the rule: one MWh of import allowed replaces one MWh on the fallback:
+    (50 + 1000) - 20 = 1030 EUR/MWh. Every MWh delivered sits in a slice at the shortfall
+    value, so no cost gap can be priced (NaN)."""
+    ds = _import_case()
+    ds["h2_domestic_min_share"] = ("year", np.array([1.0]))
+    ds.attrs["green_shortfall_value_eur_per_mwh"] = 1000.0
+    m, duals = solve_micro(ds)
+    assert val(m.h2_import, "A", 2030, 0) == pytest.approx(0.0, abs=1e-9)
+    res = extract(m, ds, duals)
+    at = {"carrier": "hydrogen", "cluster": "A", "year": 2030}
+    assert float(res["delivery_gap"].sel(at)) == pytest.approx(4.38)
+    rule = res["path_rule_value"].sel(path_rule="h2_domestic_min_share", year=2030)
+    assert float(rule) == pytest.approx(1030.0)
+    assert math.isnan(float(res["cost_gap"].sel(at)))

@@ -205,6 +205,16 @@ def test_sunk_fixed_costs_apart_from_decision_costs():
     assert float(cost.sel(cost_component="fixed_om")) == pytest.approx(10e6)
 
 
+def test_a_path_rule_starts_at_its_first_anchor():
+    """RED III from 2030: {2030: 0.42, 2035: 0.60} -> 2025 none, 2030 0.42, 2032 0.492
+    (0.42 + 0.18 x 2/5), 2035 0.60, 2040 0.60 (flat after the last anchor)."""
+    from npvi_model.path_rules import _rule
+
+    values = _rule({2030: 0.42, 2035: 0.60}, [2025, 2030, 2032, 2035, 2040])
+    assert math.isnan(values[0])
+    assert values[1:] == pytest.approx([0.42, 0.492, 0.60, 0.60])
+
+
 def test_emission_caps_every_year_between_anchors():
     """Caps 35.3 Mt in 2030 and 0 in 2050, interpolated: 2032 -> 35.3 x 18/20 = 31.77;
     2035 -> 35.3 x 15/20 = 26.475; 2040 -> 17.65; 2025 (before the first anchor) -> none."""

@@ -5,7 +5,8 @@ Called at the end of `inputs.build_inputs`; reads only the resolved scenario's p
 - `h2_import_max_share(year)`: a path may import at most this share of the national hydrogen
   demand (NaN: no rule). `h2_domestic_min_share(year)`: at least this share of the green hydrogen
   supplied (domestic + imported) must be made in the Netherlands (NaN: no rule). Both are
-  interpolated linearly between the scenario's anchor years and held flat outside them.
+  interpolated linearly between the scenario's anchor years, held flat after the last, and
+  absent before the first.
 - `rfnbo_min_share(year)`: the RED III obligation for industrial hydrogen (Directive (EU)
   2023/2413, art. 22a: 42 % RFNBO in 2030, 60 % in 2035), an option (NaN: off).
 - `emission_cap_mt(year)`: with `emission_caps_every_year`, the caps are interpolated linearly
@@ -28,11 +29,13 @@ CO2_INFRASTRUCTURE = ("co2_sink", "co2_pipeline")
 
 
 def _rule(anchors: dict[int, float], years: list[int]) -> np.ndarray:
-    """Anchors interpolated to `years` (flat outside them); all NaN without anchors."""
+    """Anchors interpolated to `years`, flat after the last; NaN (no rule) before the first
+    anchor and without anchors: a rule starts in the first year the scenario gives it."""
     if not anchors:
         return np.full(len(years), np.nan)
+    first = min(anchors)
     values = interpolate_anchors(anchors, years, np.nan)
-    return np.array([values[y] for y in years], dtype=float)
+    return np.array([values[y] if y >= first else np.nan for y in years], dtype=float)
 
 
 def emission_caps(anchors: dict[int, float], years: list[int], every_year: bool) -> np.ndarray:

@@ -95,3 +95,23 @@ def test_capex_spread_builds_the_earlier_asset():
     m, _ = solve_micro(ds)
     assert val(m.new_capacity, "electrolyser:A", 2030) == pytest.approx(1.0)
     assert val(m.new_capacity, "electrolyser:B", 2030) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_build_cost_builds_no_unused_capacity_where_capex_is_zero():
+    """A CO2 sink at A that may be built up to 5 Mt/yr at capex 0 (the tariff pays for it);
+    1 Mt/yr of capture planned; CO2 price 100 EUR/t, tariff 0. Capturing and storing all 1 Mt
+    saves 100 MEUR/yr, so it is stored; without tie-breakers any sink size from 1 to 5 Mt/yr
+    costs the same. The build tie-breaker (0.01 MEUR per Mt/yr per year) makes it exactly
+    1 Mt/yr, adding 0.01 MEUR to the tie-break cost (plus 0.01 EUR/t x 1 Mt x rank 1 of the
+    cluster spread on CO2 stored = 0.01 MEUR): 0.02 MEUR."""
+    ds = micro_inputs(
+        assets=[{"tech": "co2_sink", "loc": "A", "max_new": 5.0, "capex": 0.0}],
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+    )
+    ds["co2_capture_plan_mt"][:] = 1.0
+    ds["price_co2_emission"][:] = 100.0
+    ds.attrs["tie_breaks"] = json.dumps(DEFAULTS)
+    m, _ = solve_micro(ds)
+    assert val(m.new_capacity, "co2_sink:A", 2030) == pytest.approx(1.0)
+    assert discounted_tie_break_meur(m) == pytest.approx(0.02)

@@ -73,6 +73,9 @@ class TieBreaks(Strict):
     capex_relative_spread: float = Field(
         1e-4, ge=0, le=1e-2, description="A: up to this share of capex, by asset order"
     )
+    build_meur_per_unit_yr: float = Field(
+        0.01, ge=0, le=1.0, description="A: per GW, GWh or Mt/yr of new capacity per year"
+    )
 
 
 class Parameters(Strict):

@@ -13,8 +13,8 @@ interior point disagree). The tie-break cost makes the optimum unique in practic
             grid supply + electrolyser input + H2 import
             + electricity fallback + H2 fallback)                                      [GW]
       + cluster spread x sum over sinks s of rank[s's cluster] x CO2 stored[s]          [Mt]
-      + capex spread x sum over assets a, builds v in service of
-            rank[a] x new[a, v] x capex[a, v] x CRF(wacc, life[a, v])
+      + sum over assets a, builds v in service of new[a, v] x (
+            capex spread x rank[a] x capex[a, v] x CRF(wacc, life[a, v]) + build)
 
 - `flow` (EUR/MWh, EUR/t for CO2; default 0.01): no flow goes round in circles or both ways at
   once, and storage is not charged and discharged in the same hour;
@@ -22,7 +22,10 @@ interior point disagree). The tie-break cost makes the optimum unique in practic
   clusters in the order of `sets.CLUSTERS` (1/n ... 1): of two clusters that could equally use
   shared supply, the earlier one does;
 - `capex spread` (relative; default 1e-4) with rank[a] = i/n for the i-th of n assets in data
-  order: of two equally cheap builds, the earlier asset is built.
+  order: of two equally cheap builds, the earlier asset is built;
+- `build` (MEUR per GW, GWh or Mt/yr of new capacity per year in service; default 0.01, i.e.
+  10 EUR per MW per year): no capacity is built that is not used, even where its capex is 0
+  (CO2 sinks and pipelines when the tariff pays for them).
 
 Sizes: 0.01 EUR/MWh is 1/5000 of the fossil fallback's ~50 EUR/MWh; 1e-4 of capex is 0.01 %.
 The term sits in the objective (see `objective.py`) as its own cost component `tie_break`; the
@@ -45,6 +48,7 @@ DEFAULTS = {
     "flow_eur_per_mwh": 0.01,
     "cluster_spread_eur_per_mwh": 0.01,
     "capex_relative_spread": 1e-4,
+    "build_meur_per_unit_yr": 0.01,
 }
 
 
@@ -69,6 +73,7 @@ def add_tie_breaks(m: pyo.ConcreteModel) -> None:
     flow = cfg["flow_eur_per_mwh"]
     spread = cfg["cluster_spread_eur_per_mwh"]
     capex_spread = cfg["capex_relative_spread"]
+    build = cfg["build_meur_per_unit_yr"]
     n_c = len(d.clusters)
     rank = {c: (k + 1) / n_c for k, c in enumerate(d.clusters)}
     n_a = len(d.assets)
@@ -107,11 +112,15 @@ def add_tie_breaks(m: pyo.ConcreteModel) -> None:
         co2 = flow * sum(m.co2_pipeline_flow[a, y] for a in m.CO2_PIPES) + spread * sum(
             rank.get(d.asset_from[a], 1.0) * m.co2_stored[a, y] for a in m.CO2_SINKS
         )
-        capex = capex_spread * sum(
-            asset_rank[a]
-            * m.new_capacity[a, v]
-            * p["capex"][(a, v)]
-            * capital_recovery_factor(wacc, p["lifetime"][(a, v)])
+        capex = sum(
+            m.new_capacity[a, v]
+            * (
+                capex_spread
+                * asset_rank[a]
+                * p["capex"][(a, v)]
+                * capital_recovery_factor(wacc, p["lifetime"][(a, v)])
+                + build
+            )
             for a, v in builds
             if v <= y < v + p["lifetime"][(a, v)]
         )

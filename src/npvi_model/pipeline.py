@@ -199,20 +199,34 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    force: bool = False,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder."""
+    """Resolve, solve and write one scenario; return its result folder.
+
+    The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
+    costs no solve time."""
     resolved = resolve(path, allow_outside=allow_outside)
+    check_run_output(Path(out_dir), [resolved.scenario.name], force)
     t0 = time.perf_counter()
     ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
     t_write = time.perf_counter()
-    summary["timing_s"]["write"] = 0.0
-    folder = write_results(Path(out_dir), ds, summary)
-    summary["timing_s"]["write"] = round(time.perf_counter() - t_write, 3)
-    summary["timing_s"]["total"] = round(time.perf_counter() - t0, 3)
-    staged = folder / ".summary.json.tmp"
-    staged.write_text(json.dumps(summary, indent=2))
-    staged.replace(folder / "summary.json")  # atomic: old or new summary, never half of one
-    return folder
+
+    def finish(summary: dict) -> None:
+        summary["timing_s"]["write"] = round(time.perf_counter() - t_write, 3)
+        summary["timing_s"]["total"] = round(time.perf_counter() - t0, 3)
+
+    return write_results(Path(out_dir), ds, summary, force=force, finish_summary=finish)
+
+
+def check_run_output(out_dir: Path, names: Sequence[str], force: bool = False) -> None:
+    """Raise InputError unless `out_dir` may hold result folders and each `<out_dir>/<name>`
+    may be (re)written; creates nothing."""
+    from npvi_model.output_dirs import check_output_dir, check_run_parent
+    from npvi_model.results_io import SCENARIO_KIND
+
+    check_run_parent(out_dir)
+    for name in names:
+        check_output_dir(Path(out_dir) / name, SCENARIO_KIND, force)
 
 
 def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:

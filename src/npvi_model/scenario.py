@@ -352,19 +352,27 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def _problems_from(err: ValidationError, files: dict[str, str], default_file: str) -> list[Problem]:
+def _dotted(loc: tuple, data: Any) -> str:
+    """A pydantic error location as the scenario key: `a.b[2].c` (an integer is a list index
+    only where the scenario has a list; elsewhere it is a mapping key such as a year)."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if 0 <= part < len(node) else None
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part, node.get(str(part))) if isinstance(node, dict) else None
+    return out
+
+
+def _problems_from(
+    err: ValidationError, files: dict[str, str], default_file: str, data: Any = None
+) -> list[Problem]:
     problems = []
     for e in err.errors():
         loc = tuple(e["loc"])
-        dotted = ".".join(str(p) for p in loc)
-        for i, p in enumerate(loc):
-            if isinstance(p, int) and i > 0:
-                dotted = (
-                    ".".join(str(x) for x in loc[:i])
-                    + f"[{p}]"
-                    + ("." + ".".join(str(x) for x in loc[i + 1 :]) if loc[i + 1 :] else "")
-                )
-                break
+        dotted = _dotted(loc, data)
         file = _file_for(dotted, files, default_file)
         value = e.get("input")
         if e["type"] == "extra_forbidden":
@@ -409,7 +417,21 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as err:
-        raise InputError(_problems_from(err, prov, _shown(top_file))) from None
+        raise InputError(_problems_from(err, prov, _shown(top_file), merged)) from None
+    from npvi_model.solver_options import option_problems
+
+    bad_options = option_problems(scenario.solver.options)
+    if bad_options:
+        raise InputError(
+            [
+                Problem(
+                    _file_for(f"solver.options.{name}", prov, _shown(top_file)),
+                    f"solver.options.{name}",
+                    message,
+                )
+                for name, message in bad_options.items()
+            ]
+        )
     missing = [y for y in scenario.years if y not in DATA_YEARS]
     if missing:
         raise InputError(

@@ -40,6 +40,8 @@ import json
 import os
 import re
 import shutil
+import stat
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -80,12 +82,12 @@ def is_debris(name: str) -> bool:
     return bool(_DEBRIS.match(name))
 
 
-def foreign_entries(folder: Path, limit: int = 5) -> list[str]:
+def foreign_entries(folder: Path, limit: int = 5, marker: dict | None = None) -> list[str]:
     """Paths (relative to `folder`) that npvi did not write into this npvi-made folder: anything
     not listed in its marker, other than nested npvi-made folders (checked the same way) and
     staging debris. Symbolic links are always foreign. Stops after `limit` findings."""
     folder = Path(folder)
-    marker = read_marker(folder)
+    marker = marker or read_marker(folder)
     if marker is None:
         return ["."]
     listed = {str(f) for f in marker.get("files", [])}
@@ -126,10 +128,10 @@ def _check_location(out: str | Path, inputs: Iterable, option: str) -> Path:
     """Refuse links, files, system folders, the current folder and input folders."""
     given = Path(out)
     target = absolute_path(given)
-    if target.is_symlink():
+    if _file_type(target) == "link":
         raise _refuse(out, "is a symbolic link; give the folder it points to", option)
     for ancestor in [target, *target.parents]:
-        if ancestor.exists() and not ancestor.is_dir():
+        if _file_type(ancestor.resolve() if ancestor != target else ancestor) == "file":
             what = "is a file" if ancestor == target else f"sits under a file ({ancestor})"
             raise _refuse(out, f"{what}; give a folder", option)
     if target == Path(target.anchor) or target == absolute_path(Path.home()):
@@ -144,6 +146,18 @@ def _check_location(out: str | Path, inputs: Iterable, option: str) -> Path:
     return target
 
 
+def _file_type(path: Path) -> str | None:
+    """'dir', 'link', 'file' (anything else) or None if nothing is there, in one system call,
+    so that a folder another writer moves away at this moment is simply absent."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "dir" if stat.S_ISDIR(mode) else "file"
+
+
 def check_output_dir(
     out: str | Path,
     kind: str,
@@ -154,11 +168,22 @@ def check_output_dir(
     """Raise InputError unless `out` may be (re)written as an npvi folder of `kind`; return its
     absolute path. Call it before any long work; `npvi_output_dir` checks again."""
     target = _check_location(out, inputs, option)
-    if not target.exists():
-        return target
-    if not any(target.iterdir()):
-        return target  # an empty folder: nothing to lose
-    marker = read_marker(target)
+    try:
+        return _check_contents(out, target, kind, force, option)
+    except FileNotFoundError:
+        return target  # another npvi writer moved it away at this moment: nothing is there
+
+
+def _check_contents(out: str | Path, target: Path, kind: str, force: bool, option: str) -> Path:
+    for attempt in range(5):  # another npvi writer may be swapping the folder at this moment
+        if not target.exists():
+            return target
+        if not any(target.iterdir()):
+            return target  # an empty folder: nothing to lose
+        marker = read_marker(target)
+        if marker is not None:
+            break
+        time.sleep(0.01 * (attempt + 1))
     if marker is None:
         raise _refuse(
             out,
@@ -172,7 +197,14 @@ def check_output_dir(
             f"holds npvi {marker.get('kind')!r} output, not {kind!r}; pass --force to replace it",
             option,
         )
-    foreign = foreign_entries(target)
+    for _attempt in range(5):  # the folder may be replaced by another npvi writer meanwhile
+        foreign = foreign_entries(target, marker=marker)
+        again = read_marker(target)
+        if again == marker:
+            break
+        if again is None:
+            raise FileNotFoundError(target)
+        marker = again
     if foreign:
         raise _refuse(
             out,
@@ -229,6 +261,7 @@ def _write_marker(folder: Path, kind: str, files: list[str]) -> None:
         "kind": kind,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "version": __version__,
+        "id": uuid.uuid4().hex,
         "files": files,
     }
     staged = folder / f"{MARKER}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -254,17 +287,19 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def clean_stale(parent: Path, name: str) -> None:
-    """Remove staging folders of writers that died (`.<name>.tmp-<pid>-<hex>`, pid not alive)
-    and moved-aside old folders (`.<name>.old-...`) of `name` in `parent`. Only names npvi
-    makes are touched."""
+    """Remove what writers that died left of `name` in `parent`: staging folders
+    (`.<name>.tmp-<pid>-<hex>`) and moved-aside npvi folders (`.<name>.old-<pid>-<hex>`), pid
+    not alive. Only names npvi makes are touched, and never an unmarked non-empty old one."""
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
         match = _DEBRIS.match(entry.name)
         if not match or not entry.name.startswith(f".{name}.") or entry.is_symlink():
             continue
-        if match.group(1) == "tmp" and _alive(int(entry.name.rsplit("-", 2)[-2])):
+        if _alive(int(entry.name.rsplit("-", 2)[-2])):
             continue
+        if match.group(1) == "old" and read_marker(entry) is None and any(entry.iterdir()):
+            continue  # moved aside but not npvi's: never deleted
         shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -280,33 +315,53 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _publish(staging: Path, target: Path, kind: str, force: bool, inputs: Iterable) -> None:
-    """Rename `staging` to `target`, moving an npvi-made `target` aside first; retried while
-    other writers publish the same folder (the last one wins)."""
-    inputs = list(inputs)
+def _publish(staging: Path, target: Path, kind: str, force: bool) -> None:
+    """Rename `staging` to `target`. An existing `target` is first moved aside to a private
+    name (`.<name>.old-<pid>-<hex>`), checked there (npvi-made, no foreign files) and removed
+    after; if the check fails it is moved back. Retried while other writers publish the same
+    folder at the same moment: the last one wins."""
     for _attempt in range(PUBLISH_ATTEMPTS):
         old = None
-        if target.exists() or target.is_symlink():
-            check_output_dir(target, kind, force, inputs)  # it may have changed since
+        if _file_type(target) is not None:
             old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             try:
                 os.rename(target, old)
-            except FileNotFoundError:
-                old = None  # another writer moved it aside first: try again
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # another writer moved it aside first
+            except OSError as err:
+                if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                    continue
+                raise
+            try:
+                if _file_type(old) != "dir":
+                    raise _refuse(target, "is no longer a folder; nothing was changed")
+                _check_contents(target, old, kind, force, "--out")
+            except InputError:
+                _put_back(old, target)
+                raise
         try:
             os.rename(staging, target)
         except OSError as err:
-            if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
-                if old is not None:
-                    shutil.rmtree(old, ignore_errors=True)
-                continue  # another writer put its folder there in between: replace it
-            if old is not None and not target.exists():
-                os.rename(old, target)  # put the previous one back
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)  # checked npvi output, superseded
+            if err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                continue  # another writer published in between: replace its folder
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return
     raise OSError(errno.EBUSY, f"could not publish {target}: too many concurrent writers")
+
+
+def _put_back(old: Path, target: Path) -> None:
+    """Move a folder that must not be replaced back to its name; if something else took the
+    name meanwhile, leave it where it is (never deleted: it has no npvi marker) and say so."""
+    try:
+        os.rename(old, target)
+    except OSError:
+        raise _refuse(
+            target, f"was moved to {old} because another writer took its name; nothing deleted"
+        ) from None
 
 
 @contextmanager
@@ -334,7 +389,7 @@ def npvi_output_dir(
         _write_marker(staging, kind, _staged_files(staging))
         os.chmod(staging, 0o755)
         _fsync_tree(staging)
-        _publish(staging, target, kind, force, inputs)
+        _publish(staging, target, kind, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -98,7 +98,9 @@ def option_problems(options: Mapping[str, Any]) -> dict[str, str]:
         if kind == kinds.kDouble:
             value = float(value)
         if highs.setOptionValue(name, value) != highspy.HighsStatus.kOk:
-            problems[name] = f"value {value!r}: refused by HiGHS (outside the option's range or allowed values)"
+            problems[name] = (
+                f"value {value!r}: refused by HiGHS (outside its range or allowed values)"
+            )
     return problems
 
 

@@ -1,0 +1,249 @@
+"""Output folders never cost a user a file (`npvi_model.output_dirs`): dangerous `--out` values
+are refused before anything is written, only npvi-made folders are replaced, and concurrent
+writers into one folder never crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from npvi_model.errors import InputError
+from npvi_model.output_dirs import (
+    MARKER,
+    check_output_dir,
+    check_run_parent,
+    ensure_runs_dir,
+    foreign_entries,
+    npvi_output_dir,
+    read_marker,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for folders and links): equal snapshots
+    mean nothing was added, removed, moved or changed."""
+    out: dict[str, bytes | None] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = str(path.relative_to(folder))
+            out[rel] = None if path.is_dir() or path.is_symlink() else path.read_bytes()
+    return out
+
+
+def make_npvi_folder(path: Path, kind: str, files: dict[str, str]) -> Path:
+    with npvi_output_dir(path, kind) as staging:
+        for name, text in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text)
+    return path
+
+
+def refused(out, kind="comparison", **kwargs) -> str:
+    with pytest.raises(InputError) as info:
+        check_output_dir(out, kind, **kwargs)
+    (problem,) = info.value.problems
+    assert problem.where == "--out"
+    return str(problem)
+
+
+# --------------------------------------------------------------------------------------------
+# the dangerous --out cases of the issue
+
+
+@pytest.fixture()
+def workspace(tmp_path, monkeypatch):
+    """A user's folder: an input result folder, notes, and the current folder set to it."""
+    (tmp_path / "runs" / "domestic").mkdir(parents=True)
+    (tmp_path / "runs" / "domestic" / "results.nc").write_bytes(b"not really")
+    (tmp_path / "notes.md").write_text("my notes")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_dot_is_refused(workspace):
+    assert "current folder" in refused(".", inputs=[workspace / "runs" / "domestic"])
+
+
+def test_parent_of_an_input_is_refused_even_with_force(workspace):
+    (workspace / "runs" / MARKER).write_text(json.dumps({"tool": "npvi-model", "kind": "runs"}))
+    message = refused("runs", inputs=["runs/domestic"], force=True)
+    assert "holds the input" in message
+
+
+def test_folder_inside_an_input_is_refused(workspace):
+    assert "lies inside the input" in refused("runs/domestic/cmp", inputs=["runs/domestic"])
+
+
+def test_a_file_is_refused(workspace):
+    assert "is a file" in refused("notes.md")
+
+
+def test_a_folder_under_a_file_is_refused(workspace):
+    assert "sits under a file" in refused("notes.md/out")
+
+
+def test_root_is_refused(workspace):
+    assert "root or home" in refused("/", force=True)
+
+
+def test_home_is_refused(workspace):
+    assert "root or home" in refused(Path.home(), force=True)
+
+
+def test_project_root_is_refused(workspace):
+    """The project holds no marker: never replaced, whatever the flags."""
+    assert "not made by npvi" in refused(ROOT, force=True)
+
+
+def test_symlink_is_refused_even_to_an_npvi_folder(workspace):
+    make_npvi_folder(workspace / "cmp", "comparison", {"a.csv": "1"})
+    (workspace / "link").symlink_to(workspace / "cmp")
+    assert "symbolic link" in refused("link")
+
+
+def test_existing_user_folder_is_refused(workspace):
+    (workspace / "mine").mkdir()
+    (workspace / "mine" / "data.csv").write_text("precious")
+    assert "not made by npvi" in refused("mine", force=True)
+
+
+def test_refusals_change_nothing(workspace):
+    before = snapshot(workspace)
+    for out in (".", "/", "notes.md", "notes.md/x", "runs", ROOT):
+        writer = npvi_output_dir(out, "comparison", inputs=["runs/domestic"])
+        with pytest.raises(InputError), writer as staging:
+            (staging / "x.csv").write_text("x")  # pragma: no cover - never reached
+    assert snapshot(workspace) == before
+
+
+# --------------------------------------------------------------------------------------------
+# what may be replaced
+
+
+def test_new_folder_gets_a_marker_listing_its_files(tmp_path):
+    out = make_npvi_folder(tmp_path / "rep", "report", {"r.html": "x", "figures/a.png": "p"})
+    marker = read_marker(out)
+    assert marker["tool"] == "npvi-model" and marker["kind"] == "report"
+    assert marker["files"] == ["figures/a.png", "r.html"]
+    assert sorted(os.listdir(tmp_path)) == ["rep"]  # no staging left beside it
+
+
+def test_same_kind_is_replaced_whole(tmp_path):
+    out = make_npvi_folder(tmp_path / "cmp", "comparison", {"old.csv": "1"})
+    make_npvi_folder(out, "comparison", {"new.csv": "2"})
+    assert sorted(os.listdir(out)) == [MARKER, "new.csv"]
+    assert sorted(os.listdir(tmp_path)) == ["cmp"]
+
+
+def test_empty_user_folder_may_be_used(tmp_path):
+    (tmp_path / "empty").mkdir()
+    make_npvi_folder(tmp_path / "empty", "report", {"r.html": "x"})
+    assert (tmp_path / "empty" / "r.html").read_text() == "x"
+
+
+def test_other_kind_needs_force(tmp_path):
+    out = make_npvi_folder(tmp_path / "x", "scenario", {"results.nc": "1"})
+    assert "pass --force" in refused(out, "report")
+    check_output_dir(out, "report", force=True)  # allowed with --force
+
+
+def test_user_file_in_npvi_folder_blocks_replacement_even_with_force(tmp_path):
+    out = make_npvi_folder(tmp_path / "rep", "report", {"r.html": "x"})
+    (out / "figures").mkdir()
+    (out / "figures" / "mine.png").write_text("user's")
+    message = refused(out, "report", force=True)
+    assert "figures/mine.png" in message and "did not write" in message
+    assert foreign_entries(out) == ["figures/mine.png"]
+
+
+def test_forged_marker_of_another_tool_is_not_npvi(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / MARKER).write_text(json.dumps({"tool": "other", "kind": "report"}))
+    (tmp_path / "x" / "y").write_text("y")
+    assert "not made by npvi" in refused(tmp_path / "x", "report")
+    (tmp_path / "x" / MARKER).write_text("{not json")
+    assert "not made by npvi" in refused(tmp_path / "x", "report")
+
+
+def test_error_inside_removes_only_the_staging_folder(tmp_path):
+    out = make_npvi_folder(tmp_path / "cmp", "comparison", {"keep.csv": "old"})
+    before = snapshot(tmp_path)
+    with pytest.raises(KeyboardInterrupt), npvi_output_dir(out, "comparison") as staging:
+        (staging / "half.csv").write_text("half")
+        raise KeyboardInterrupt
+    assert snapshot(tmp_path) == before
+
+
+def test_runs_folder_adopts_only_npvi_content(tmp_path):
+    runs = tmp_path / "runs"
+    make_npvi_folder(runs / "a", "scenario", {"results.nc": "1"})
+    assert read_marker(runs) is None
+    ensure_runs_dir(runs)  # only npvi folders inside: adopted
+    assert read_marker(runs)["kind"] == "runs"
+    (runs / "notes.md").write_text("mine")
+    check_run_parent(runs)  # an npvi runs folder: written into, never replaced
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.md").write_text("mine")
+    with pytest.raises(InputError, match="not made by npvi"):
+        ensure_runs_dir(other)
+    assert os.listdir(other) == ["notes.md"]
+    cmp = make_npvi_folder(tmp_path / "cmp", "comparison", {"a.csv": "1"})
+    with pytest.raises(InputError, match="not the result folders"):
+        ensure_runs_dir(cmp)
+
+
+# --------------------------------------------------------------------------------------------
+# concurrency: 8 writers x 4 rounds into one folder
+
+WRITER = textwrap.dedent("""\
+    import os, sys, time
+    from pathlib import Path
+    from npvi_model.output_dirs import npvi_output_dir
+
+    out, go, me = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    while not go.exists():
+        time.sleep(0.002)
+    with npvi_output_dir(out, "comparison") as staging:
+        for i in range(20):
+            (staging / f"t{i}.csv").write_text(me * 100)
+    print(out)
+""")
+
+
+def test_concurrent_writers_never_crash_and_last_complete_wins(tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    out = tmp_path / "shared" / "cmp"
+    for round_ in range(4):
+        go = tmp_path / f"go{round_}"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(script), str(out), str(go), f"{round_}-{i}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(8)
+        ]
+        go.write_text("")
+        for proc in procs:
+            stdout, stderr = proc.communicate(timeout=60)
+            assert proc.returncode == 0, stderr
+            assert stdout.strip() == str(out.resolve())  # each says where its result went
+        files = sorted(os.listdir(out))
+        assert files == sorted([MARKER, *(f"t{i}.csv" for i in range(20))])
+        writers = {(out / f).read_text() for f in files if f != MARKER}
+        assert len(writers) == 1, "the folder mixes two writers"
+        assert writers.pop().startswith(f"{round_}-")
+        assert sorted(os.listdir(out.parent)) == ["cmp"], "staging or old folders left"

@@ -5,6 +5,7 @@ extract -> write. `run_scenario` is what `npvi run` calls for each scenario file
 from __future__ import annotations
 
 import json
+import math
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ import xarray as xr
 
 import npvi_model
 from npvi_model.data_io import default_data_dir
+from npvi_model.errors import SolveError
 from npvi_model.extract import extract
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
@@ -116,6 +118,12 @@ def solve_scenario(
         "constraints)"
     )
     result = solve(model, resolved.scenario.solver, tee=tee)
+    if not math.isfinite(result.objective_meur):
+        raise SolveError(
+            "numerical",
+            f"the objective is {result.objective_meur} (not a finite number): some input is "
+            "far out of range; nothing was written",
+        )
     timing["solve"] = result.solve_seconds
     say("extracting results")
     t2 = time.perf_counter()

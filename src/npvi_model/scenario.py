@@ -20,11 +20,21 @@ from npvi_model.tables import TABLES
 
 MAX_SCENARIO_BYTES = 1_000_000
 MAX_SCENARIO_VALUES = 100_000
+#: deepest nesting of mappings and lists a scenario may use (the schema needs 4)
+MAX_SCENARIO_DEPTH = 20
+#: longest `extends` chain (files, the scenario itself included)
+MAX_EXTENDS_CHAIN = 20
+#: largest number a scenario may give (magnitudes beyond it are no physical quantity in npvi's
+#: units and overflow the objective)
+MAX_MAGNITUDE = 1e9
+#: largest production index (production relative to the base year), a plausibility bound (A)
+MAX_PRODUCTION_INDEX = 10.0
 WEATHER_YEARS = (1987, 1997, 2004, 2019, 2023)
 Sector = Literal["refining", "chemicals", "fertiliser", "steel", "other"]
 assert set(SECTORS) == set(Sector.__args__)  # one list of sectors, checked here
 
-NonNegative = Annotated[float, Field(ge=0)]
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]
+ProductionIndex = Annotated[float, Field(ge=0, le=MAX_PRODUCTION_INDEX)]
 Share = Annotated[float, Field(ge=0, le=1)]
 ModelYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
@@ -90,7 +100,7 @@ class Parameters(Strict):
 class DemandPath(Strict):
     """A development path: per-sector trajectories (anchor years, interpolated linearly)."""
 
-    production_index: dict[Sector, dict[ModelYear, NonNegative]] = Field(default_factory=dict)
+    production_index: dict[Sector, dict[ModelYear, ProductionIndex]] = Field(default_factory=dict)
     domestic_share: dict[Sector, dict[ModelYear, Share]] = Field(default_factory=dict)
 
 
@@ -133,6 +143,11 @@ class DataOverride(Strict):
                 )
             if not math.isfinite(value):
                 raise ValueError(f"value for '{column}' is {value}, expected a finite number")
+            if abs(value) > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"value for '{column}' is {value:g}, beyond {MAX_MAGNITUDE:g}: no physical "
+                    "quantity in the table's units"
+                )
         return self
 
 
@@ -197,7 +212,17 @@ def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
             [Problem(shown, f"byte {err.start}", "not valid UTF-8 text (save the file as UTF-8)")]
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"nested too deep for a scenario (limit {MAX_SCENARIO_DEPTH} levels)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -232,7 +257,63 @@ def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
                 )
             ]
         )
+    depth, where = _depth(data)
+    if depth > MAX_SCENARIO_DEPTH:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    ".".join(where.split(".")[:3]) + ("..." if where.count(".") > 2 else ""),
+                    f"nested {depth}+ levels deep, over the limit of {MAX_SCENARIO_DEPTH} levels",
+                )
+            ]
+        )
     return data
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, refusing a key given twice in one mapping (else the last one would
+    silently win)."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201
+        seen: dict[Any, Any] = {}
+        for key_node, _value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                continue  # an unhashable key: the schema reports it
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first on line {seen[key].line + 1}); "
+                    "give each key once",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def _depth(data: Any) -> tuple[int, str]:
+    """Deepest nesting of mappings and lists, and the dotted key where it is (iterative: a
+    hostile file cannot exhaust the stack)."""
+    deepest, where = 0, ""
+    stack = [(data, 1, "")]
+    while stack:
+        item, level, path = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if level > deepest:
+            deepest, where = level, path
+        if level > MAX_SCENARIO_DEPTH:
+            break  # deep enough to refuse; the rest is not walked
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, value in pairs:
+            stack.append((value, level + 1, f"{path}.{key}" if path else str(key)))
+    return deepest, where
 
 
 def _count_values(data: Any, limit: int) -> int:
@@ -301,6 +382,16 @@ def _chain(
     if path in seen:
         cycle = " -> ".join(_shown(p) for p in [*seen, path])
         raise InputError([Problem(shown, "extends", f"cycle in extends: {cycle}")])
+    if len(seen) >= MAX_EXTENDS_CHAIN:
+        raise InputError(
+            [
+                Problem(
+                    _shown(seen[0]),
+                    "extends",
+                    f"the extends chain is longer than {MAX_EXTENDS_CHAIN} files (reached {shown})",
+                )
+            ]
+        )
     data = _read_yaml(path, shown)
     parent = data.pop("extends", None)
     if parent is None:

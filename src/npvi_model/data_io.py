@@ -36,13 +36,15 @@ def _line(index: int) -> str:
     return f"row {index + 2}"  # header is line 1
 
 
-def check_data_file(path: Path, shown: str, max_bytes: int = MAX_TABLE_BYTES) -> None:
+def check_data_file(
+    path: Path, shown: str, max_bytes: int = MAX_TABLE_BYTES, what: str = "data file"
+) -> None:
     """Raise InputError unless `path` is a regular file (not a folder, device such as
     /dev/zero, or pipe) of at most `max_bytes`."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError([Problem(shown, "", "data file not found")]) from None
+        raise InputError([Problem(shown, "", f"{what} not found")]) from None
     except OSError as err:
         raise InputError([Problem(shown, "", f"cannot be read: {err.strerror}")]) from None
     if stat.S_ISDIR(info.st_mode):

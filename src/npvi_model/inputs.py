@@ -497,7 +497,7 @@ def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:
             series[name] = np.ones(HOURS_PER_YEAR)
             continue
         try:
-            check_data_file(path, str(path))
+            check_data_file(path, str(path), what="time series file")
             df = pd.read_csv(path, encoding="utf-8-sig")
         except InputError as err:
             problems += err.problems

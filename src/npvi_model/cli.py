@@ -182,16 +182,16 @@ def compare(
     force: bool = typer.Option(False, help=_FORCE_HELP),
 ) -> None:
     """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
-    from npvi_model import analyse
+    from npvi_model import analysis
 
     try:
         _check_output(out, "comparison", force, folders)
         _require_results(folders)
-        tables = analyse.write_comparison(folders, out, force=force)
+        tables = analysis.write_comparison(folders, out, force=force)
     except InputError as err:
         _fail_input(err)
-    datasets = [analyse.load_results(f) for f in folders]
-    analyse.print_comparison(analyse.comparison_tables(datasets), console)
+    datasets = [analysis.load_results(f) for f in folders]
+    analysis.print_comparison(analysis.comparison_tables(datasets), console)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
 
 

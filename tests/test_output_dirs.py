@@ -247,3 +247,152 @@ def test_concurrent_writers_never_crash_and_last_complete_wins(tmp_path):
         assert len(writers) == 1, "the folder mixes two writers"
         assert writers.pop().startswith(f"{round_}-")
         assert sorted(os.listdir(out.parent)) == ["cmp"], "staging or old folders left"
+
+
+# --------------------------------------------------------------------------------------------
+# the commands
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from npvi_model.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture()
+def results_folder(tmp_path, monkeypatch):
+    """A user's folder with two result folders and other files, as the current folder."""
+    from fake_results import make_results, write_results
+
+    write_results(make_results("domestic"), tmp_path / "runs")
+    write_results(make_results("reduced_base"), tmp_path / "runs")
+    (tmp_path / "notes.md").write_text("my notes")
+    (tmp_path / "scenario.yaml").write_text("name: mine\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_compare_out_dot_exits_2_and_leaves_every_file(results_folder, command):
+    """`npvi compare results/domestic --out .` once wiped the current folder."""
+    before = snapshot(results_folder)
+    for force in ([], ["--force"]):
+        result = _cli(command, "runs/domestic", "runs/reduced_base", "--out", ".", *force)
+        assert result.exit_code == 2, result.output
+        assert "[--out]" in result.output and "current folder" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert snapshot(results_folder) == before
+
+
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("runs", "holds the input"),
+        ("runs/domestic", "holds the input"),
+        ("notes.md", "is a file"),
+        ("notes.md/report", "sits under a file"),
+        ("/", "root or home"),
+    ],
+)
+def test_report_dangerous_out_exits_2_and_changes_nothing(results_folder, out, message):
+    before = snapshot(results_folder)
+    result = _cli("report", "runs/domestic", "--out", out, "--force")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert snapshot(results_folder) == before
+
+
+def test_compare_writes_then_rewrites_its_own_folder(results_folder):
+    for _ in range(2):
+        result = _cli("compare", "runs/domestic", "runs/reduced_base", "--out", "cmp")
+        assert result.exit_code == 0, result.output
+    assert read_marker(results_folder / "cmp")["kind"] == "comparison"
+    result = _cli("report", "runs/domestic", "--out", "cmp")  # another kind: needs --force
+    assert result.exit_code == 2 and "pass --force" in result.output
+
+
+def test_run_checks_out_before_any_solve(tmp_path, monkeypatch):
+    """A bad --out once failed after the whole solve; now it fails before it starts."""
+    import npvi_model.pipeline as pipeline
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("the solve started")
+
+    monkeypatch.setattr(pipeline, "solve_scenario", no_solve)
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text("name: small\nyears: [2025, 2030]\n")
+    (tmp_path / "a_file").write_text("x")
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "data.csv").write_text("precious")
+    runs = tmp_path / "runs"
+    make_npvi_folder(runs / "other", "scenario", {"results.nc": "1"})
+    ensure_runs_dir(runs)
+    (runs / "small").mkdir()
+    (runs / "small" / "mine.txt").write_text("user's")
+    before = snapshot(tmp_path)
+    for out, message in (
+        (tmp_path / "a_file" / "out", "sits under a file"),
+        (user, "not made by npvi"),
+        (runs, "not made by npvi"),  # runs/small is the user's
+    ):
+        result = _cli("run", str(scenario), "--out", str(out), "--hours", "2")
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+        with pytest.raises(InputError, match=message):
+            pipeline.run_scenario(scenario, out, hours="2")
+    assert snapshot(tmp_path) == before
+
+
+SIGTERM_RUN = textwrap.dedent("""\
+    import sys, time
+    from npvi_model import cli, results_io
+
+    real = results_io._fsync_tree
+
+    def slow(folder):
+        real(folder)
+        print("WRITING", folder, flush=True)
+        time.sleep(60)
+
+    results_io._fsync_tree = slow
+    sys.argv = ["npvi", "run", sys.argv[1], "--out", sys.argv[2], "--hours", "2"]
+    cli.main()
+""")
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    """SIGTERM while the result folder is being written: a message, exit 143, and no staging
+    folder (or anything else) left behind."""
+    import signal
+
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(
+        "name: small\nyears: [2025, 2030]\ntime: {resolution: representative, typical_days: 2}\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(SIGTERM_RUN)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(scenario), str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = ""
+    while not line.startswith("WRITING") and proc.poll() is None:
+        line = proc.stdout.readline()
+    assert line.startswith("WRITING"), proc.stderr.read()
+    staging = Path(line.split(maxsplit=1)[1].strip())
+    assert staging.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stdout + stderr
+    assert "terminated (SIGTERM)" in stderr and "Traceback" not in stdout + stderr
+    assert not staging.exists()
+    assert sorted(os.listdir(out)) == [MARKER]  # the run folder npvi made, nothing in it

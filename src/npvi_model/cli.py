@@ -250,6 +250,10 @@ def check(
 
     files = list(scenarios) if scenarios else shipped_scenarios()
     try:
+        if keep_results is not None:  # before any solve: a dangerous folder costs no time
+            from npvi_model.output_dirs import check_run_parent
+
+            check_run_parent(keep_results, option="--keep-results")
         with console.status("check: starting") as status:
             result = run_check(
                 files,

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -204,49 +205,69 @@ def test_runs_folder_adopts_only_npvi_content(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
-# concurrency: 8 writers x 4 rounds into one folder
+# concurrency: 8 runs x 4 rounds write the same result folder
 
 WRITER = textwrap.dedent("""\
-    import os, sys, time
+    import json, sys, time
     from pathlib import Path
-    from npvi_model.output_dirs import npvi_output_dir
+    sys.path.insert(0, sys.argv[4])
+    from fake_results import make_results
+    from npvi_model.results_io import write_results
 
-    out, go, me = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-    while not go.exists():
-        time.sleep(0.002)
-    with npvi_output_dir(out, "comparison") as staging:
-        for i in range(20):
-            (staging / f"t{i}.csv").write_text(me * 100)
-    print(out)
+    out, signals, me = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    ds = make_results("shared")
+    for round_ in range(4):
+        while not (signals / f"go{round_}").exists():
+            time.sleep(0.002)
+        writer = f"{round_}-{me}"
+        ds.attrs["writer"] = writer
+        summary = {"scenario": "shared", "writer": writer}
+        print(write_results(out, ds, summary), flush=True)  # where the result went
+        (signals / f"done{round_}-{me}").write_text("")
 """)
 
 
-def test_concurrent_writers_never_crash_and_last_complete_wins(tmp_path):
+def test_eight_runs_four_rounds_into_one_folder(tmp_path):
+    """The write stage of `npvi run` (results_io.write_results) in 8 processes at once, 4
+    rounds: no writer fails, each says where its result went, and after each round the folder
+    is one writer's complete result (NetCDF and summary from the same writer), with no staging
+    or moved-aside folders left."""
+    import xarray as xr
+
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
-    out = tmp_path / "shared" / "cmp"
-    for round_ in range(4):
-        go = tmp_path / f"go{round_}"
-        procs = [
-            subprocess.Popen(
-                [sys.executable, str(script), str(out), str(go), f"{round_}-{i}"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for i in range(8)
-        ]
-        go.write_text("")
-        for proc in procs:
-            stdout, stderr = proc.communicate(timeout=60)
-            assert proc.returncode == 0, stderr
-            assert stdout.strip() == str(out.resolve())  # each says where its result went
-        files = sorted(os.listdir(out))
-        assert files == sorted([MARKER, *(f"t{i}.csv" for i in range(20))])
-        writers = {(out / f).read_text() for f in files if f != MARKER}
-        assert len(writers) == 1, "the folder mixes two writers"
-        assert writers.pop().startswith(f"{round_}-")
-        assert sorted(os.listdir(out.parent)) == ["cmp"], "staging or old folders left"
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    out = tmp_path / "runs"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(out), str(signals), str(i), str(ROOT / "tests")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(8)
+    ]
+    try:
+        for round_ in range(4):
+            (signals / f"go{round_}").write_text("")
+            deadline = time.monotonic() + 120
+            while len(list(signals.glob(f"done{round_}-*"))) < 8:
+                crashed = [p for p in procs if p.poll() not in (None, 0)]
+                assert not crashed, crashed[0].communicate()[1]
+                assert time.monotonic() < deadline, "writers hung"
+                time.sleep(0.01)
+            folder = out / "shared"
+            summary = json.loads((folder / "summary.json").read_text())
+            assert summary["writer"].startswith(f"{round_}-")
+            with xr.open_dataset(folder / "results.nc") as ds:
+                assert ds.attrs["writer"] == summary["writer"], "the folder mixes two writers"
+            assert sorted(os.listdir(out)) == [MARKER, "shared"], "staging or old folders left"
+    finally:
+        outputs = [p.communicate(timeout=60) for p in procs]
+    for proc, (stdout, stderr) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, stderr
+        assert stdout.split() == [str(out.resolve() / "shared")] * 4
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from npvi_model.errors import InputError, SolveError
+from npvi_model.errors import InputError, Problem, SolveError
 
 app = typer.Typer(
     add_completion=False,
@@ -98,6 +98,18 @@ def run(
                     build_inputs(resolved, data_dir or default_data_dir())
             except InputError as err:
                 problems += err.problems
+        seen: dict[str, Path] = {}
+        for path, name in zip(files, names, strict=False) if not problems else ():
+            if name in seen:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "name",
+                        f"value {name!r}: {seen[name]} has the same name; both would write "
+                        f"the folder {name}",
+                    )
+                )
+            seen.setdefault(name, path)
         if problems:
             _fail_input(InputError(problems))
         check_run_output(out, names, force)

@@ -279,8 +279,9 @@ def _staged_files(staging: Path) -> list[str]:
     return sorted(files)
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
+def _fsync_tree(folder: Path, only: str | None = None) -> None:
+    """Flush every file under `folder` (or only the file `folder/only`) to disk."""
+    for path in [folder / only] if only else folder.rglob("*"):
         if path.is_file() and not path.is_symlink():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -370,14 +371,16 @@ def npvi_output_dir(
     kind: str,
     force: bool = False,
     inputs: Iterable[str | Path] = (),
+    fsync: bool = True,
 ) -> Iterator[Path]:
     """Yield a private staging folder; on success it becomes `out` (with the marker listing the
     files written), replacing an existing `out` only under the rules of `check_output_dir`.
 
     `kind` names the output ("scenario", "comparison", "report", "robust", ...); `force` lets
     it replace an npvi-made folder of another kind; `inputs` are the folders the command reads
-    (never replaced, never written into). On any exception, SIGTERM or Ctrl-C the staging folder
-    is removed and `out` is left exactly as it was."""
+    (never replaced, never written into); `fsync=False` if the caller has flushed its files
+    to disk itself (the marker is flushed either way). On any exception, SIGTERM or Ctrl-C the
+    staging folder is removed and `out` is left exactly as it was."""
     inputs = list(inputs)
     target = check_output_dir(out, kind, force, inputs)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -388,7 +391,7 @@ def npvi_output_dir(
         yield staging
         _write_marker(staging, kind, _staged_files(staging))
         os.chmod(staging, 0o755)
-        _fsync_tree(staging)
+        _fsync_tree(staging, only=None if fsync else MARKER)
         _publish(staging, target, kind, force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -43,7 +43,7 @@ def write_results(
     `finish_summary(summary)` is called just before summary.json is written (for timings)."""
     name = summary["scenario"]
     ensure_runs_dir(out_dir)
-    with npvi_output_dir(Path(out_dir) / name, SCENARIO_KIND, force) as tmp:
+    with npvi_output_dir(Path(out_dir) / name, SCENARIO_KIND, force, fsync=False) as tmp:
         ds.to_netcdf(tmp / "results.nc", engine="netcdf4")
         csv_dir = tmp / "csv"
         csv_dir.mkdir()

@@ -167,6 +167,17 @@ def test_user_file_in_npvi_folder_blocks_replacement_even_with_force(tmp_path):
     assert foreign_entries(out) == ["figures/mine.png"]
 
 
+def test_output_of_an_older_npvi_is_refused_with_a_hint(tmp_path):
+    """Result folders from before the marker are not replaced either; the message says so."""
+    old = tmp_path / "results"
+    (old / "domestic").mkdir(parents=True)
+    (old / "domestic" / "results.nc").write_bytes(b"old")
+    with pytest.raises(InputError, match="npvi version without the marker"):
+        check_run_parent(old)
+    assert "npvi version without the marker" in refused(old / "domestic", "scenario")
+    assert (old / "domestic" / "results.nc").read_bytes() == b"old"
+
+
 def test_forged_marker_of_another_tool_is_not_npvi(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / MARKER).write_text(json.dumps({"tool": "other", "kind": "report"}))

@@ -158,6 +158,26 @@ def _file_type(path: Path) -> str | None:
     return "dir" if stat.S_ISDIR(mode) else "file"
 
 
+#: files by which an npvi version from before the marker is recognised, for the message only
+_OLD_NPVI_FILES = ("results.nc", "summary.json", "report.html", "no_regret.csv")
+
+
+def _not_npvi(target: Path) -> str:
+    """Why an unmarked folder is refused, with a hint if it looks like older npvi output."""
+    text = f"exists and was not made by npvi (no {MARKER}); nothing was changed. "
+    try:
+        names = {e.name for e in os.scandir(target)}
+        names |= {e.name for d in os.scandir(target) if d.is_dir() for e in os.scandir(d.path)}
+    except OSError:
+        names = set()
+    if names & set(_OLD_NPVI_FILES):
+        return text + (
+            "It looks like output of an npvi version without the marker: delete or rename it "
+            "yourself, or give a new folder"
+        )
+    return text + "Give a new folder, or move it away yourself"
+
+
 def check_output_dir(
     out: str | Path,
     kind: str,
@@ -185,12 +205,7 @@ def _check_contents(out: str | Path, target: Path, kind: str, force: bool, optio
             break
         time.sleep(0.01 * (attempt + 1))
     if marker is None:
-        raise _refuse(
-            out,
-            f"exists and was not made by npvi (no {MARKER}); nothing was changed. "
-            "Give a new folder, or move it away yourself",
-            option,
-        )
+        raise _refuse(out, _not_npvi(target), option)
     if marker.get("kind") != kind and not force:
         raise _refuse(
             out,
@@ -233,12 +248,7 @@ def check_run_parent(out: str | Path, inputs: Iterable = (), option: str = "--ou
         return target
     entries = [e for e in os.scandir(target) if not is_debris(e.name)]
     if not all(e.is_dir() and not e.is_symlink() and read_marker(Path(e.path)) for e in entries):
-        raise _refuse(
-            out,
-            f"exists and was not made by npvi (no {MARKER}); nothing was changed. "
-            "Give a new folder, or move it away yourself",
-            option,
-        )
+        raise _refuse(out, _not_npvi(target), option)
     return target
 
 

@@ -397,6 +397,15 @@ SIGTERM_RUN = textwrap.dedent("""\
 """)
 
 
+def test_the_npvi_command_installs_the_signal_handling():
+    """The `npvi` console script enters through `cli.main` (SIGTERM -> exit 143, Ctrl-C ->
+    130, a message either way), not through the bare typer app."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["npvi"] == "npvi_model.cli:main"
+
+
 def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     """SIGTERM while the result folder is being written: a message, exit 143, and no staging
     folder (or anything else) left behind."""

@@ -26,6 +26,18 @@ console = Console(stderr=False)
 err_console = Console(stderr=True)
 
 
+@app.callback()
+def _every_command() -> None:
+    """Runs before every command: SIGTERM is handled like Ctrl-C (see `_on_sigterm`)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, _on_sigterm)
+    ):
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
 def _fail_input(err: InputError) -> None:
     for problem in err.problems:
         err_console.print(
@@ -202,6 +214,8 @@ def compare(
         tables = analysis.write_comparison(folders, out, force=force)
     except InputError as err:
         _fail_input(err)
+    except KeyboardInterrupt:
+        _fail_interrupted("nothing half-written was left")
     datasets = [analysis.load_results(f) for f in folders]
     analysis.print_comparison(analysis.comparison_tables(datasets), console)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
@@ -222,6 +236,8 @@ def report(
         path = build_report(folders, out, force=force)
     except InputError as err:
         _fail_input(err)
+    except KeyboardInterrupt:
+        _fail_interrupted("nothing half-written was left")
     console.print(f"[green]wrote[/green] {path}", highlight=False)
 
 
@@ -384,7 +400,7 @@ def _fail_interrupted(what: str) -> None:
     raise typer.Exit(_interrupt_code())
 
 
-def main() -> None:  # pragma: no cover - console entry
+def main() -> None:  # pragma: no cover - console entry (`npvi`)
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)

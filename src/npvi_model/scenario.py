@@ -59,7 +59,8 @@ class TimeConfig(Strict):
 
 
 class SolverConfig(Strict):
-    """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS)."""
+    """HiGHS settings. `options` are HiGHS options by name, checked against HiGHS's option table
+    when the scenario is resolved (`solver_options`: no file options, no `time_limit`)."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)

@@ -196,6 +196,21 @@ def test_error_inside_removes_only_the_staging_folder(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+def test_user_file_added_during_the_work_blocks_the_publish(tmp_path):
+    """The folder is checked again when the result is published: a file the user saved into
+    it meanwhile stops the replacement, and both the file and the folder stay."""
+    out = make_npvi_folder(tmp_path / "cmp", "comparison", {"a.csv": "old"})
+    with (
+        pytest.raises(InputError, match=r"did not write \(notes.md\)"),
+        npvi_output_dir(out, "comparison") as staging,
+    ):
+        (staging / "a.csv").write_text("new")
+        (out / "notes.md").write_text("written while npvi worked")
+    assert (out / "notes.md").read_text() == "written while npvi worked"
+    assert (out / "a.csv").read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == ["cmp"]  # staging removed, nothing moved aside
+
+
 def test_runs_folder_adopts_only_npvi_content(tmp_path):
     runs = tmp_path / "runs"
     make_npvi_folder(runs / "a", "scenario", {"results.nc": "1"})

@@ -150,7 +150,7 @@ class DataOverride(Strict):
 
     table: str
     where: dict[str, str | int | float] = Field(default_factory=dict)
-    set: dict[str, float]
+    set: dict[str, Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]]
 
     @model_validator(mode="after")
     def _check_against_dictionary(self) -> DataOverride:
@@ -177,11 +177,6 @@ class DataOverride(Strict):
                 )
             if not math.isfinite(value):
                 raise ValueError(f"value for '{column}' is {value}, expected a finite number")
-            if abs(value) > MAX_MAGNITUDE:
-                raise ValueError(
-                    f"value for '{column}' is {value:g}, beyond {MAX_MAGNITUDE:g}: no physical "
-                    "quantity in the table's units"
-                )
         return self
 
 

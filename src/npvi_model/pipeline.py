@@ -38,7 +38,14 @@ def prepare(
     if hours == "full":
         resolution = "full"
     elif hours is not None:
-        resolution, days = "representative", int(hours)
+        text = str(hours)
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 365):
+            from npvi_model.errors import InputError, Problem
+
+            raise InputError(
+                [Problem("hours", "", f"value {hours!r}: expected 'full' or days 1-365")]
+            )
+        resolution, days = "representative", int(text)
     return reduce_time(inputs, resolution, days)
 
 

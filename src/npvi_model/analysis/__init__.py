@@ -35,7 +35,6 @@ from npvi_model.analysis.emissions import (
 )
 from npvi_model.analysis.io import (
     _unique_names,
-    atomic_output_dir,
     capacity_units,
     cluster_name,
     find_result_dirs,
@@ -84,7 +83,6 @@ __all__ = [
     "_unique_names",
     "access_timeline",
     "allocated_green_share",
-    "atomic_output_dir",
     "bottleneck_ranking",
     "capacity_by_cluster",
     "capacity_units",

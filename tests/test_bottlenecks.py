@@ -129,16 +129,15 @@ def test_why_short_names_only_limits_that_hold_electrolysis_back():
 
 def test_a_limit_that_may_grow_says_so():
     """The RM grid connection may be expanded in 2030 (limit_can_grow 1): its value (300,000
-    EUR/MW/yr) is then at most what one more MW costs, and the sentence says so; a build-rate
-    limit is worded as building already."""
+    EUR/MW/yr) is then at most what one more MW costs unless a build limit holds building back;
+    the sentence says more may be built; a build-rate limit is worded as building already."""
     ds = _limits_ds()
     ds["limit_can_grow"].loc[dict(limit="grid_connection:RM", year=2030)] = 1.0
     ds["limit_can_grow"].loc[dict(limit="electrolyser_build_rate:NN", year=2030)] = 1.0
     ranking = analysis.bottleneck_ranking(ds, year=2030).set_index("limit")
     assert ranking.loc["grid_connection:RM", "sentence"] == (
         "the grid connection of Rotterdam-Moerdijk is full in 2030; one more MW would save "
-        "300,000 EUR/yr (more may be built that year: building one more MW costs as much or "
-        "more)"
+        "300,000 EUR/yr (more may be built that year, within its build limits)"
     )
     assert "may be built" not in ranking.loc["grid_connection:C6", "sentence"]
     assert "may be built" not in ranking.loc["electrolyser_build_rate:NN", "sentence"]

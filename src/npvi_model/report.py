@@ -361,7 +361,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "answer unique can give that much on their own). Where an asset does not exist, what a "
         "first connection would be worth is listed apart, as an upper bound. A limit that may "
         "still be expanded that year is marked: its value is then at most what one more unit "
-        "costs. Grid connection limits show grid congestion (netcongestie).",
+        "costs, unless a build limit holds the building back. Grid connection limits show grid "
+        "congestion (netcongestie).",
     ),
     (
         "emissions",

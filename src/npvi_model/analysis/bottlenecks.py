@@ -94,14 +94,12 @@ def limit_sentence(
 ) -> str:
     """A binding limit in words, e.g. "the grid connection of Chemelot is full in 2035; one more
     MW would save 12,345 EUR/yr". When more of the asset may be built that year the sentence
-    says so: the model could have relaxed the limit by building, so the value is at most what
-    one more MW costs (equal when the model builds there that year)."""
+    says so: the value is then at most what one more MW costs, unless a build limit (rate or
+    total expansion) holds the building back."""
     where = cluster_name(location)
     if can_grow and not kind.endswith("_build_rate"):
         text = limit_sentence(kind, location, year, unit, value)
-        return (
-            f"{text} (more may be built that year: building one more {unit} costs as much or more)"
-        )
+        return f"{text} (more may be built that year, within its build limits)"
     if kind.endswith("_build_rate"):
         tech = kind[: -len("_build_rate")]
         plain = _PLAIN_TECH.get(tech, tech.replace("_", " "))

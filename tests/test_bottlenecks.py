@@ -141,3 +141,33 @@ def test_a_limit_that_may_grow_says_so():
     )
     assert "may be built" not in ranking.loc["grid_connection:C6", "sentence"]
     assert "may be built" not in ranking.loc["electrolyser_build_rate:NN", "sentence"]
+
+
+def test_expansion_limit_by_hand():
+    """One cluster A, one slice of 8760 h, year 2030. Hydrogen demand 1 GW flat; wind 10 GW at
+    A with CF 1; an electrolyser (efficiency 0.5) may be built up to 1 GW in total (capex 0,
+    life 30 yr), so it makes 0.5 GW of hydrogen and 0.5 GW falls back at 50 EUR/MWh.
+    One more MW of expansion allowed: 1 MW more input, 0.5 MW more hydrogen, 0.5 MWh less
+    fallback each hour: 0.5 x 50 x 8760 = 219,000 EUR/yr, less the build tie-breaker
+    (10 EUR/MW/yr) and plus the cluster spread saved on the fallback minus that on the input
+    (0.01 x (0.5 - 1) x 8760 = -43.8): 219,000 - 10 - 43.8 = 218,946.2 EUR per MW per year.
+    The limit is named in words and, as the only year is 2030, spread over one year."""
+    ds = micro_inputs(
+        slice_weights=(8760.0,),
+        wind_cf=(1.0,),
+        assets=[
+            {"tech": "offshore_wind", "loc": "A", "existing": 10.0},
+            {"tech": "electrolyser", "loc": "A", "max_new": 1.0, "capex": 0.0},
+        ],
+    )
+    ds["hydrogen_demand_twh"][:] = 8.76
+    ds.attrs["tie_breaks"] = json.dumps(DEFAULTS)
+    model, duals = solve_micro(ds)
+    res = extract(model, ds, duals)
+    ranking = analysis.bottleneck_ranking(res).set_index("limit")
+    row = ranking.loc["electrolyser_expansion_limit:A"]
+    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(218_946.2)
+    assert row["sentence"].startswith(
+        "the total expansion allowed for electrolysers at A is used up by 2030; one more MW "
+        "allowed would save 218,946 EUR/yr"
+    )

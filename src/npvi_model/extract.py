@@ -370,7 +370,10 @@ def _add_limit_values(ds, model, duals, dw) -> None:
     whether the limit can be relaxed in that year: `limit_capacity` (the limit's size in its
     capacity unit: GW, GWh or Mt/yr) and `limit_can_grow` (1 when the asset may get new capacity
     in service that year). A limit of size 0 that cannot grow is an asset that does not exist
-    (yet): its dual is the value of a first connection, not a bottleneck."""
+    (yet): its dual is the value of a first connection, not a bottleneck. The total expansion
+    limit of an asset (`expansion_cap`, over the horizon) appears as `<technology>_expansion_limit`
+    in every year the asset may be built, with its dual spread evenly over the discounted
+    years."""
     d = model.data
     p = d.params
     years = d.years
@@ -457,6 +460,27 @@ def _add_limit_values(ds, model, duals, dw) -> None:
                     idx[1],
                     value,
                     lambda a=idx[0]: asset_size(a),
+                )
+    # the total expansion limit of an asset spans the horizon: its dual (MEUR per unit,
+    # discounted) is spread evenly over the discounted years, and shown in every year the
+    # asset may be built
+    total_dw = sum(dw.values())
+    for a, value in _dual_array(model.expansion_cap, duals).items():
+        if value:
+            for y in years:
+                if (a, y) not in buildable:
+                    continue
+
+                def expansion(a=a):
+                    return [p["max_new_capacity"][a]] * len(years), [0.0] * len(years)
+
+                add(
+                    f"{d.asset_tech[a]}_expansion_limit",
+                    d.asset_loc[a],
+                    CAPACITY_UNIT[d.asset_tech[a]],
+                    y,
+                    value * dw[y] / total_dw,
+                    expansion,
                 )
     for (a, y), value in _dual_array(model.build_rate, duals).items():
         if value:

@@ -97,9 +97,16 @@ def limit_sentence(
     says so: the value is then at most what one more MW costs, unless a build limit (rate or
     total expansion) holds the building back."""
     where = cluster_name(location)
-    if can_grow and not kind.endswith("_build_rate"):
+    if can_grow and not kind.endswith(("_build_rate", "_expansion_limit")):
         text = limit_sentence(kind, location, year, unit, value)
         return f"{text} (more may be built that year, within its build limits)"
+    if kind.endswith("_expansion_limit"):
+        tech = kind[: -len("_expansion_limit")]
+        plain = _PLAIN_TECH.get(tech, tech.replace("_", " "))
+        return (
+            f"the total expansion allowed for {plain} at {where} is used up by {year}; one more "
+            f"{unit} allowed would save {_money(value)} (averaged over the years)"
+        )
     if kind.endswith("_build_rate"):
         tech = kind[: -len("_build_rate")]
         plain = _PLAIN_TECH.get(tech, tech.replace("_", " "))

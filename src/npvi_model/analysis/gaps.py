@@ -35,7 +35,7 @@ def _limit_carriers(kind: str) -> tuple[str, ...]:
     """Carriers a limit kind can hold back: CO2 limits only CO2; the electricity chain
     (connections, corridors, wind, landing) both electricity and hydrogen (electrolysers run on
     it); hydrogen assets only hydrogen."""
-    base = kind.removesuffix("_build_rate")
+    base = kind.removesuffix("_build_rate").removesuffix("_expansion_limit")
     if base in CO2_LIMIT_KINDS:
         return ("co2",)
     if base in ("electrolyser", "offshore_electrolysis", "h2_import_terminal", "h2_pipeline"):

@@ -42,12 +42,15 @@ PUBLISHED_TARGETS: dict[str, dict[int, float]] = {
     "offshore_wind_gw": {2032: 21.0, 2050: 70.0},
 }
 #: limit kinds that can hold back each capacity target: building the target's technologies
-#: (build rates), and the wind that feeds them (roadmap, landing). Grid connections hold back
-#: electrolysis only at a cluster that has electrolysers in that year (`FEEDS_ELECTROLYSERS`).
+#: (build rates, total expansion limits), and the wind that feeds them (roadmap, landing). Grid
+#: connections hold back electrolysis only at a cluster with electrolysers that year
+#: (`FEEDS_ELECTROLYSERS`).
 RELATED_LIMIT_KINDS: dict[str, tuple[str, ...]] = {
     "electrolysis_gw": (
         "electrolyser_build_rate",
+        "electrolyser_expansion_limit",
         "offshore_electrolysis_build_rate",
+        "offshore_electrolysis_expansion_limit",
         "grid_connection",
         "offshore_wind_landing",
         "offshore_wind_build_rate",
@@ -57,7 +60,9 @@ RELATED_LIMIT_KINDS: dict[str, tuple[str, ...]] = {
         "national_offshore_wind",
         "offshore_wind_landing",
         "offshore_wind_build_rate",
+        "offshore_wind_expansion_limit",
         "offshore_electrolysis_build_rate",
+        "offshore_electrolysis_expansion_limit",
     ),
 }
 #: limit kinds that hold back electrolysis only where electrolysers stand (in that year)

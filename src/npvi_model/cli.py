@@ -287,6 +287,40 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="sweep YAML file (see docs/sweeps.md)"),
+    workers: int = typer.Option(None, help="local worker processes (default: one per core)"),
+    scheduler: str = typer.Option(None, help="address of an existing Dask scheduler"),
+    out: Path = typer.Option(None, help="output folder (default: results/sweeps/<name>)"),
+    resume: bool = typer.Option(False, help="continue a sweep: skip finished samples"),
+    hours: str = typer.Option(None, help="'full' or a number of representative days"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+) -> None:
+    """Solve every variant of a sweep on Dask; write sweep.nc and sweep.csv."""
+    from npvi_model.sweep.cli_progress import run_with_progress
+
+    if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
+        _fail_input(
+            InputError(
+                [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
+            )
+        )
+    if workers is not None and workers < 1:
+        _fail_input(InputError([_option_problem("--workers", str(workers), "expected >= 1")]))
+    try:
+        outcome = run_with_progress(
+            console, sweep_file, out, workers, scheduler, resume, hours, data_dir
+        )
+    except InputError as err:
+        _fail_input(err)
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]: finished samples are kept; use --resume")
+        raise typer.Exit(130) from None
+    if outcome.failed:
+        raise typer.Exit(3)
+
+
 @app.command("derive-demand")
 def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> None:
     """Rebuild data/demand_baseline.csv from the CES anchors and check the published totals."""

@@ -1,5 +1,5 @@
 """`npvi sweep`: sweep files, designs, re-solve on a persistent HiGHS instance, and the Dask
-runner on a 2-worker LocalCluster (a small scenario: two model years, one representative day).
+runner on a 2-worker LocalCluster (a small scenario: one model year, one representative day).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from npvi_model.sweep.sampling import VariantMaker, design_table
 from npvi_model.sweep.spec import load_sweep
 from npvi_model.sweep.worker import headline
 
-BASE = {"name": "sweep_base", "years": [2030, 2040], "time": {"typical_days": 1}}
+BASE = {"name": "sweep_base", "years": [2030], "time": {"typical_days": 1}}
 GAS = {
     "data": {"table": "prices", "where": {"commodity": "natural_gas"}, "column": "value"},
     "mode": "scale",
@@ -168,23 +168,24 @@ def test_killed_worker_loses_no_sample(tmp_path, client):
     the task to a worker again and every sample finishes."""
     import sweep_faults
 
-    sweep_file = list_sweep(tmp_path / "s", gas=(1.0, 1.2, 1.4, 0.8), delay=(0, 0, 1, 1))
+    sweep_file = list_sweep(tmp_path / "s", gas=(1.0, 1.2, 1.4), delay=(0, 0, 1))
     (tmp_path / "kill_1").touch()
     pids_before = set(client.run(lambda: __import__("os").getpid()).values())
     outcome = run_sweep(
         sweep_file, tmp_path / "out", client=client, task=sweep_faults.kill_worker_once
     )
     assert not (tmp_path / "kill_1").exists()  # the worker was killed
-    assert sorted(outcome.done) == [0, 1, 2, 3] and not outcome.failed
-    assert list(load_sweep_results(tmp_path / "out")["status"].values) == ["done"] * 4
+    assert sorted(outcome.done) == [0, 1, 2] and not outcome.failed
+    assert list(load_sweep_results(tmp_path / "out")["status"].values) == ["done"] * 3
     client.wait_for_workers(2, timeout=60)
     assert set(client.run(lambda: __import__("os").getpid()).values()) != pids_before
     assert not list((tmp_path / "out" / "samples").glob(".*"))  # no staged file left behind
 
 
-def test_failed_sample_is_retried_once_then_recorded(tmp_path, client):
+def test_failed_sample_is_recorded_and_resume_skips_completed_samples(tmp_path, client):
     """Sample 1 always raises: it runs twice (one retry), is recorded as failed with its
-    reason, and samples 0 and 2 are solved."""
+    reason, and samples 0 and 2 are solved. `--resume` then runs sample 1 only; the folder
+    refuses a second sweep without --resume, and a resume with a changed definition."""
     import sweep_faults
 
     sweep_file = list_sweep(tmp_path / "s")
@@ -198,15 +199,6 @@ def test_failed_sample_is_retried_once_then_recorded(tmp_path, client):
     assert "deliberate failure" in str(result["failure_reason"].sel(sample=1).values)
     assert np.isnan(float(result["objective_eur"].sel(sample=1)))
 
-
-def test_resume_skips_completed_samples(tmp_path, client):
-    """After a sweep where sample 1 failed, --resume runs sample 1 only; a changed sweep
-    definition refuses to resume the folder."""
-    import sweep_faults
-
-    sweep_file = list_sweep(tmp_path / "s")
-    out = tmp_path / "out"
-    run_sweep(sweep_file, out, client=client, task=sweep_faults.fail_sample_one)
     outcome = run_sweep(sweep_file, out, client=client, resume=True, task=sweep_faults.count_runs)
     assert sorted(outcome.skipped) == [0, 2] and outcome.done == [1]
     assert sorted(p.name for p in tmp_path.glob("ran_*")) == ["ran_1"]

@@ -86,3 +86,29 @@ def test_sweep_report_section_has_the_report_keys(tmp_path):
     assert "moves the system cost most is a" in section["text"]
     assert [type(f).__name__ for _, f in section["figures"]] == ["Figure", "Figure"]
     assert all(isinstance(t, pd.DataFrame) for _, t in section["tables"])
+
+
+def test_npvi_report_renders_a_sweep_section(tmp_path):
+    """`npvi report RUN --sweep DIR`: the sweep's title, its two figures (PNG and SVG files)
+    and its tables appear in report.html."""
+    from fake_results import make_results, write_results
+    from typer.testing import CliRunner
+
+    from npvi_model.cli import app
+
+    run = write_results(make_results("domestic"), tmp_path / "runs")
+    fake_sweep().to_netcdf(tmp_path / "sweep.nc")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        app, ["report", str(run), "--out", str(out), "--sweep", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "Uncertainty sweep &#x27;fake&#x27; on domestic.yaml" in text
+    assert "Sensitivity ranking" in text and "Tornado" in text
+    assert sorted(p.name for p in (out / "figures").glob("sweep_fake*")) == [
+        "sweep_fake_0.png",
+        "sweep_fake_0.svg",
+        "sweep_fake_1.png",
+        "sweep_fake_1.svg",
+    ]

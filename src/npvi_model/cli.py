@@ -180,12 +180,26 @@ def compare(
 def report(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
+    sweep: list[Path] = typer.Option(None, help="sweep folders (npvi sweep --out) to add"),
 ) -> None:
     """Write figures (PNG, SVG) and a self-contained HTML report."""
     from npvi_model.report import build_report
 
     _require_results(folders)
-    path = build_report(folders, out)
+    extra = []
+    if sweep:
+        from npvi_model.errors import Problem
+        from npvi_model.sweep.report_section import sweep_report_section
+
+        missing = [
+            Problem(str(d), "--sweep", "not a sweep folder (no sweep.nc)")
+            for d in sweep
+            if not (d / "sweep.nc").is_file()
+        ]
+        if missing:
+            _fail_input(InputError(missing))
+        extra = [sweep_report_section(d) for d in sweep]
+    path = build_report(folders, out, extra_sections=extra)
     console.print(f"[green]wrote[/green] {path}", highlight=False)
 
 

@@ -124,6 +124,26 @@ def test_grid_list_and_latin_hypercube_designs(tmp_path):
     assert table.equals(design_table(load_sweep(lhs)))
 
 
+def test_latin_hypercube_distributions_stay_in_their_bounds(tmp_path):
+    """Triangular (0.5, 1, 2) and truncated normal (mean 1, sd 0.5, within 0.8-1.1) draws stay
+    inside their bounds; 40 stratified normal draws (mean 5, sd 2) have a mean within 0.1 of 5
+    (a stratified sample of the inverse CDF is nearly exact: the strata midpoints alone give
+    exactly 5 by symmetry)."""
+    dists = {
+        "tri": {"kind": "triangular", "low": 0.5, "mode": 1.0, "high": 2.0},
+        "tn": {"kind": "truncnormal", "low": 0.8, "high": 1.1, "mean": 1.0, "sd": 0.5},
+        "n": {"kind": "normal", "mean": 5.0, "sd": 2.0},
+    }
+    path = write_sweep(
+        tmp_path,
+        {"method": "lhs", "samples": 40, "seed": 3},
+        {name: {**GAS, "distribution": d} for name, d in dists.items()},
+    )
+    table = design_table(load_sweep(path))
+    assert table["tri"].between(0.5, 2.0).all() and table["tn"].between(0.8, 1.1).all()
+    assert table["n"].mean() == pytest.approx(5.0, abs=0.1)
+
+
 def test_variant_scales_every_matched_row(tmp_path):
     """gas x 1.6 sets each natural_gas price row to 1.6 x its value (53.2 -> 85.12 in 2023);
     the delay parameter is set; provenance names the sweep file."""

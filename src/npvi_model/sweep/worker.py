@@ -83,7 +83,20 @@ def solve_sample(
     hours: str | None,
     data_dir: str | None = None,
 ) -> dict:
-    """Solve one sample and write its file; return timing and how it was solved."""
+    """Solve one sample and write its file; return timing and how it was solved. The
+    project's errors come back as RuntimeError with their one-line message (they travel to
+    the client as plain exceptions)."""
+    from npvi_model.errors import InputError, SolveError
+
+    try:
+        return _solve_sample(sweep_file, sample, values, out_dir, hours, data_dir)
+    except SolveError as err:
+        raise RuntimeError(f"solver {err.status}: {err}") from None
+    except InputError as err:
+        raise RuntimeError(f"bad input: {err}") from None
+
+
+def _solve_sample(sweep_file, sample, values, out_dir, hours, data_dir) -> dict:
     from npvi_model.extract import extract
     from npvi_model.model import build_model
     from npvi_model.pipeline import prepare

@@ -5,13 +5,14 @@
 2. Re-solve: the first `--resolve-samples` samples solved one after another by one worker
    function in one process (`worker.solve_sample`, persistent HiGHS instance, warm start):
    the mean cost of the warm samples against the cold run is the re-solve / cold ratio.
-3. The sweep of `--samples` samples with 1 worker and with `--workers` workers (LocalCluster):
-   wall time, peak memory of each worker process (max RSS) and speed-up.
+3. The sweep of `--samples` samples with `--workers` workers (LocalCluster): wall time and
+   peak memory of each worker process (max RSS).
+4. Speed-up: the first `--speedup-samples` samples with 1 worker and with `--workers` workers.
 
 Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
 
     python benchmarks/sweep_benchmark.py                          # 64 samples, reference
-    python benchmarks/sweep_benchmark.py --samples 8 --hours 2    # a quick one
+    python benchmarks/sweep_benchmark.py --samples 8 --speedup-samples 4 --hours 2  # quick
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hours", default=None, help="representative days (default: the base)")
     parser.add_argument("--resolve-samples", type=int, default=4)
-    parser.add_argument("--skip-one-worker", action="store_true")
+    parser.add_argument("--speedup-samples", type=int, default=8, help="0: no speed-up runs")
     args = parser.parse_args()
 
     spec = yaml.safe_load(Path(args.sweep).read_text())
@@ -123,12 +124,15 @@ def main() -> None:
             report["resolve_over_cold"] = round(mean_total / cold["cold_s"], 3)
             report["warm_solve_over_cold_solve"] = round(mean_solve / cold["timing"]["solve"], 3)
         print("re-solve", json.dumps(resolved), flush=True)
-        runs = []
-        for workers in ([] if args.skip_one_worker else [1]) + [args.workers]:
-            runs.append(_sweep(sweep_file, Path(tmp) / f"sweep{workers}", workers))
-            print("sweep", json.dumps(runs[-1]), flush=True)
-        report["sweeps"] = runs
-        if len(runs) == 2:
+        report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
+        print("sweep", json.dumps(report["sweep"]), flush=True)
+        if args.speedup_samples:
+            spec["design"]["samples"] = args.speedup_samples
+            small = Path(tmp) / "small.yaml"
+            small.write_text(yaml.safe_dump(spec))
+            runs = [_sweep(small, Path(tmp) / f"small{w}", w) for w in (1, args.workers)]
+            print("speed-up runs", json.dumps(runs), flush=True)
+            report["speed_up_runs"] = runs
             report["speed_up"] = round(runs[0]["wall_s"] / runs[1]["wall_s"], 2)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)

@@ -255,6 +255,7 @@ def test_failed_sample_is_recorded_and_resume_skips_completed_samples(tmp_path, 
             "[sample 0]: data_overrides",
         ),
         ({"base": "missing.yaml"}, "[base]: value 'missing.yaml': file not found"),
+        ({"hours": 0}, "[hours]: value 0: expected a number of representative days 1-365 or"),
     ],
 )
 def test_bad_sweep_file_exits_2_naming_file_key_value(tmp_path, change, expected):

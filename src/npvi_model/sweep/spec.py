@@ -21,7 +21,14 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from npvi_model.errors import InputError, Problem, did_you_mean
 from npvi_model.scenario import Parameters, _read_yaml, _shown
@@ -122,9 +129,18 @@ class SweepSpec(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     description: str = ""
     base: str
-    hours: int | Literal["full"] | None = None
+    hours: Any = Field(None, description="representative days 1-365 or 'full'; default: base's")
     design: Design
     factors: dict[str, Factor] = Field(min_length=1)
+
+    @field_validator("hours")
+    @classmethod
+    def _days_or_full(cls, hours: Any) -> int | str | None:
+        ok = hours is None or hours == "full"
+        ok = ok or (isinstance(hours, int) and not isinstance(hours, bool) and 1 <= hours <= 365)
+        if not ok:
+            raise ValueError("expected a number of representative days 1-365 or 'full'")
+        return hours
 
     @model_validator(mode="after")
     def _design_fits_factors(self) -> SweepSpec:

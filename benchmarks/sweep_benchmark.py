@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--hours", default=None, help="representative days (default: the base)")
     parser.add_argument("--resolve-samples", type=int, default=4)
     parser.add_argument("--speedup-samples", type=int, default=8, help="0: no speed-up runs")
+    parser.add_argument("--keep", default=None, help="copy the full sweep's folder here (new)")
     args = parser.parse_args()
 
     spec = yaml.safe_load(Path(args.sweep).read_text())
@@ -126,6 +127,10 @@ def main() -> None:
         print("re-solve", json.dumps(resolved), flush=True)
         report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
         print("sweep", json.dumps(report["sweep"]), flush=True)
+        if args.keep:
+            import shutil
+
+            shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
         if args.speedup_samples:
             spec["design"]["samples"] = args.speedup_samples
             small = Path(tmp) / "small.yaml"

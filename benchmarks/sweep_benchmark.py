@@ -73,7 +73,9 @@ def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
     from npvi_model.sweep.runner import run_sweep
 
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
         Client(cluster) as client,
     ):
         client.run(lambda: None)  # workers up before the clock starts

@@ -53,8 +53,14 @@ def answers(ds: xr.Dataset) -> pd.DataFrame:
     """Scalar answers per sample (columns), for the sensitivity ranking."""
     y = _year(ds)
     last = int(ds.year.values[-1])
+    extra = {}
+    if "cost_gap" in ds:
+        gap = ds["cost_gap"].sel(carrier="hydrogen", year=y).values
+        if np.isfinite(gap).all():
+            extra[f"cost gap hydrogen {y} (EUR/MWh)"] = gap
     return pd.DataFrame(
         {
+            **extra,
             "system cost (bn EUR)": ds["objective_eur"].values / 1e9,
             f"unmet hydrogen {y} (TWh)": ds["unmet"].sel(carrier="hydrogen", year=y).values,
             "unmet hydrogen, all years (TWh)": ds["unmet"].sel(carrier="hydrogen").sum("year"),

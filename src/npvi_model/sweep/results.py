@@ -2,7 +2,8 @@
 
 `sweep.nc` holds, per sample: the varied inputs (`input_<factor>`, in the factor's own unit:
 a value set, or a multiplier for `mode: scale`), the status (`done`, `failed`, `missing`), the
-failure reason, the headline outputs (delivery gap `unmet[sample, carrier, year]`, capacities
+failure reason, the headline outputs (`unmet[sample, carrier, year]`, and where the model gives
+them `delivery_gap` and `cost_gap[sample, carrier, year]`, capacities
 `capacity[sample, technology, year]`, `emissions` and `emission_gap[sample, year]`,
 `objective_eur[sample]`) and how it was solved (warm start, seconds per stage). Attributes carry
 the sweep definition, every factor's source and flag, the base scenario and versions.
@@ -23,7 +24,15 @@ import xarray as xr
 from npvi_model.sweep import worker
 from npvi_model.sweep.spec import LoadedSweep
 
-OUTPUTS = ("unmet", "capacity", "emissions", "emission_gap", "objective_eur")
+OUTPUTS = (
+    "unmet",
+    "delivery_gap",
+    "cost_gap",
+    "capacity",
+    "emissions",
+    "emission_gap",
+    "objective_eur",
+)
 TIMINGS = ("inputs_s", "build_s", "compile_s", "solve_s", "extract_s", "total_s")
 
 
@@ -39,7 +48,7 @@ def assemble(out_dir: Path, sweep: LoadedSweep, samples: dict[int, dict], hours)
             ds = worker.read_sample(out_dir, s)
             info = json.loads(ds.attrs.get("solve_info", "{}"))
             template = template if template is not None else ds
-            pieces.append(ds[list(OUTPUTS)])
+            pieces.append(ds[[v for v in OUTPUTS if v in ds]])
             status.append("done")
             reasons.append("")
             solve_info.append(info)
@@ -50,7 +59,7 @@ def assemble(out_dir: Path, sweep: LoadedSweep, samples: dict[int, dict], hours)
             reasons.append(json.loads(fail.read_text())["reason"] if fail.is_file() else "")
             solve_info.append({})
     if template is not None:
-        blank = xr.full_like(template[list(OUTPUTS)], np.nan, dtype=float)
+        blank = xr.full_like(template[[v for v in OUTPUTS if v in template]], np.nan, dtype=float)
         pieces = [p if p is not None else blank for p in pieces]
         out = xr.concat(pieces, dim=pd.Index(ids, name="sample"))
     else:

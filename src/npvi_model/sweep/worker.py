@@ -55,8 +55,10 @@ def _state(sweep_file: str, data_dir: str | None) -> tuple[VariantMaker, ReSolve
 
 
 def headline(ds: xr.Dataset, objective_eur: float) -> xr.Dataset:
-    """The headline outputs of one run: delivery gap (unmet demand) per carrier and year,
-    capacity per technology and year, emissions and target gap per year, cost."""
+    """The headline outputs of one run: unmet demand (on the fossil fallback) per carrier and
+    year, and where the run has them the delivery gap [TWh | Mt] and the cost gap [EUR/MWh |
+    EUR/t, the clusters' mean weighted by green energy delivered] per carrier and year;
+    capacity per technology and year; emissions and target gap per year; cost."""
     techs = [t for t in CAPACITY_TECHNOLOGIES if t in ds.technology.values]
     out = xr.Dataset(
         {
@@ -67,6 +69,16 @@ def headline(ds: xr.Dataset, objective_eur: float) -> xr.Dataset:
             "objective_eur": xr.DataArray(objective_eur),
         }
     )
+    if "delivery_gap" in ds and "cost_gap" in ds:  # the two gaps (extract_gaps.py)
+        out["delivery_gap"] = ds["delivery_gap"].sum("cluster", min_count=1)
+        weight = ds["green_delivered"].where(
+            np.isfinite(ds["cost_gap"]) & (ds["green_delivered"] > 0)
+        )
+        out["cost_gap"] = (ds["cost_gap"] * weight).sum("cluster", min_count=1) / weight.sum(
+            "cluster", min_count=1
+        )
+        out["delivery_gap"].attrs["units"] = "TWh (electricity, hydrogen), Mt (co2); NaN: cost-only"
+        out["cost_gap"].attrs["units"] = "EUR/MWh | EUR/t, weighted by green energy delivered"
     out["unmet"].attrs["units"] = "TWh (electricity, hydrogen), Mt (co2)"
     out["capacity"].attrs["units"] = "GW (h2_storage GWh, co2_sink Mt/yr)"
     out["emissions"].attrs["units"] = "Mt CO2"

@@ -78,17 +78,21 @@ def _check_out_dir(out_dir: Path, sweep: LoadedSweep, hours: str | None, resume:
                     )
                 ]
             )
-    elif out_dir.exists() and any(out_dir.iterdir()):
-        raise InputError(
-            [
-                Problem(
-                    "command line",
-                    "--out",
-                    f"'{out_dir}' exists, is not empty and is not a sweep folder; "
-                    "nothing was written",
-                )
-            ]
-        )
+    else:  # a new sweep folder: the project's rules for output folders (output_dirs.py)
+        from npvi_model.output_dirs import check_output_dir
+
+        check_output_dir(out_dir, "sweep", inputs=[sweep.base_path.parent])
+        if out_dir.exists() and any(out_dir.iterdir()):
+            raise InputError(
+                [
+                    Problem(
+                        "command line",
+                        "--out",
+                        f"'{out_dir}' exists, is not empty and is not a sweep folder; "
+                        "nothing was written",
+                    )
+                ]
+            )
     return marker
 
 

@@ -566,6 +566,7 @@ def _render_html(
     tables: dict[str, pd.DataFrame],
     figs: dict[str, list[ReportFigure]],
     pngs: dict[str, bytes],
+    extra: Sequence[dict] = (),
 ) -> str:
     names = analysis._unique_names(datasets)
     runs = "".join(
@@ -591,12 +592,26 @@ def _render_html(
         for fig in figs.get(key, []):
             parts.append(_img(fig, pngs[fig.stem]))
         parts.append(_section_tables(key, tables))
+    for section in extra:  # e.g. sweep.report_section.sweep_report_section(DIR)
+        key = _slug(section["key"])
+        parts.append(
+            f'<h2 id="{key}">{html.escape(section["title"])}</h2>'
+            f"<p>{html.escape(section['text'])}</p>"
+        )
+        for fig in figs.get(key, []):
+            parts.append(_img(fig, pngs[fig.stem]))
+        for caption, table in section["tables"]:
+            parts.append(f"<h3>{html.escape(caption)}</h3>")
+            parts.append(_table_html(table.reset_index(names="")))
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def build_report(
-    result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
+    result_dirs: Sequence[str | Path],
+    out_dir: str | Path,
+    force: bool = False,
+    extra_sections: Sequence[dict] = (),
 ) -> Path:
     """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
@@ -606,6 +621,8 @@ def build_report(
     output of another kind):
     - `figures/<name>.png` and `figures/<name>.svg` for every figure;
     - `report.html`, self-contained (PNGs embedded as base64), every user string escaped.
+    `extra_sections`: dicts with keys key, title, text, figures [(caption, Figure)] and
+    tables [(caption, DataFrame)], rendered after the built-in sections.
     Returns the path of `report.html` in `out_dir`.
     """
     from npvi_model.output_dirs import check_output_dir, npvi_output_dir
@@ -619,6 +636,12 @@ def build_report(
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         figs = _figures(datasets)
+        for section in extra_sections:
+            key = _slug(section["key"])
+            figs[key] = [
+                ReportFigure(f"{key}_{i}", caption, caption, fig)
+                for i, (caption, fig) in enumerate(section["figures"])
+            ]
         pngs: dict[str, bytes] = {}
         for fig_list in figs.values():
             for fig in fig_list:
@@ -626,6 +649,6 @@ def build_report(
                 (fig_dir / f"{fig.stem}.png").write_bytes(pngs[fig.stem])
                 fig.figure.savefig(fig_dir / f"{fig.stem}.svg", format="svg")
         (tmp / "report.html").write_text(
-            _render_html(datasets, tables, figs, pngs), encoding="utf-8"
+            _render_html(datasets, tables, figs, pngs, extra_sections), encoding="utf-8"
         )
     return out_dir / "report.html"

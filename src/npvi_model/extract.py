@@ -290,6 +290,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds.attrs["policy_targets_published"] = json.dumps(published)
 
     _add_prices(ds, model, duals, w, dw, e_dem)
+    ds = _add_power_system(ds, model, duals, w, dw)
     _add_limit_values(ds, model, duals, dw)
     _add_dispatch(
         ds,
@@ -346,6 +347,35 @@ def _add_prices(ds, model, duals, w, dw, e_dem) -> None:
         for y_i, y in enumerate(years):
             price[2, c_i, y_i] = -dual[(c, y)] / dw[y]  # MEUR/Mt = EUR/t
     ds["carrier_price"] = (("carrier", "cluster", "year"), price)
+
+
+def _add_power_system(ds, model, duals, w, dw) -> xr.Dataset:
+    """Grid supply by step [TWh], step volume available [TWh], the hourly grid price [EUR/MWh]
+    (dual of the national grid balance) and scope-2 emissions of grid electricity [Mt]."""
+    d = model.data
+    years, slices, steps = d.years, d.slices, d.grid_steps
+    supply = np.zeros((len(steps), len(years), len(slices)))
+    for (s, y, t), v in _values(model.grid_step_supply).items():
+        supply[steps.index(s), years.index(y), slices.index(t)] = v
+    volume = np.array(
+        [
+            [[d.params["grid_step_volume_gw"][(s, y, t)] for t in slices] for y in years]
+            for s in steps
+        ]
+    ).reshape(supply.shape)
+    dual = _dual_array(model.national_grid_balance, duals)
+    price = np.array(
+        [[dual[(y, t)] / (d.slice_weight[t] * dw[y] * 1e-3) for t in slices] for y in years]
+    ).reshape(len(years), len(slices))
+    ds = ds.assign_coords(grid_step=steps)
+    ds["grid_supply_by_step"] = (("grid_step", "year"), (supply * w).sum(axis=-1) * 1e-3)
+    ds["grid_step_available"] = (("grid_step", "year"), (volume * w).sum(axis=-1) * 1e-3)
+    ds["grid_price"] = (("year", "slice"), price)
+    ds["scope2_emissions"] = (
+        "year",
+        [float(pyo.value(model.scope2_emissions[y])) for y in years],
+    )
+    return ds
 
 
 def _add_limit_values(ds, model, duals, dw) -> None:

@@ -19,6 +19,7 @@ import xarray as xr
 from npvi_model.data_io import _shown as _shown_path
 from npvi_model.data_io import load_tables
 from npvi_model.errors import InputError, Problem
+from npvi_model.power_system_inputs import add_power_system
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
 from npvi_model.sets import CLUSTER_IDS, FIRST_YEAR, HOURS_PER_YEAR, SECTORS
 from npvi_model.tables import (
@@ -184,6 +185,7 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
     _add_emissions(ds, tables, scenario)
     _add_assets(ds, tables, scenario, data_dir)
     _add_timeseries(ds, data_dir, scenario)
+    add_power_system(ds, tables, scenario, data_dir)  # supply steps of grid electricity
 
     targets = tables["policy_targets"]
     tgt_names = sorted(set(targets["target"]) - {"industry_emissions_1990_mt"})

@@ -41,6 +41,7 @@ DIMS = {
     "cost_component": "part of the system cost",
     "component": "term of a carrier balance in `dispatch_gw`",
     "target": "policy target id (tables.TARGETS)",
+    "grid_step": "supply step of grid electricity (renewable_surplus, dispatchable)",
 }
 
 #: supply sources per carrier (the `source` dim); `fallback` is the fossil route = shortfall
@@ -191,6 +192,35 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         ("carrier", "component", "cluster", "year", "slice"),
         "GW",
         "hourly balance terms of electricity and hydrogen (balance sign)",
+    ),
+)
+# --- the power system behind the grid connections (model/power_system.py) ---
+OUTPUT_VARIABLES += (
+    OutputVar(
+        "grid_supply_by_step",
+        ("grid_step", "year"),
+        "TWh",
+        "grid electricity delivered to all clusters, by supply step of the power system",
+    ),
+    OutputVar(
+        "grid_step_available",
+        ("grid_step", "year"),
+        "TWh",
+        "what each supply step could deliver to industry over the year (national limit)",
+    ),
+    OutputVar(
+        "grid_price",
+        ("year", "slice"),
+        "EUR/MWh",
+        "hourly grid electricity price: dual of the national grid balance (the dearest step "
+        "in use, plus the scarcity rent when the national limit binds), undiscounted",
+    ),
+    OutputVar(
+        "scope2_emissions",
+        ("year",),
+        "Mt",
+        "CO2 of the grid electricity industry takes (power sector, scope 2); not part of "
+        "`emissions` and not under the caps",
     ),
 )
 OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)

@@ -89,7 +89,6 @@ def micro_inputs(
         "price_hydrogen_import",
         "price_co2_emission",
         "price_co2_transport_storage",
-        "grid_renewable_share",
     ):
         ds[name] = ("year", np.zeros(nY))
     ds["price_natural_gas"] = ("year", np.full(nY, 50.0))

@@ -180,7 +180,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
         np.stack([twh(e_fb), twh(h_fb), np.maximum(plan - captured, 0.0)]),
     )
 
-    res = inputs["grid_renewable_share"].values[None, :]
+    res = _grid_low_carbon_share(model)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         non_fb = twh(wind_used) + twh(grid) + np.maximum(twh(e_net), 0)
         green_frac = np.where(
@@ -347,6 +347,23 @@ def _add_prices(ds, model, duals, w, dw, e_dem) -> None:
         for y_i, y in enumerate(years):
             price[2, c_i, y_i] = -dual[(c, y)] / dw[y]  # MEUR/Mt = EUR/t
     ds["carrier_price"] = (("carrier", "cluster", "year"), price)
+
+
+def _grid_low_carbon_share(model) -> np.ndarray:
+    """Per year: the share of grid electricity from supply steps with no CO2 (scope 2 zero);
+    1 where industry takes nothing from the grid."""
+    d = model.data
+    supply = _values(model.grid_step_supply)
+    out = np.ones(len(d.years))
+    for y_i, y in enumerate(d.years):
+        total = clean = 0.0
+        for (s, yy, t), v in supply.items():
+            if yy == y:
+                total += d.slice_weight[t] * v
+                if d.params["grid_step_emission_factor_t_per_mwh"][(s, y)] == 0:
+                    clean += d.slice_weight[t] * v
+        out[y_i] = clean / total if total > 0 else 1.0
+    return out
 
 
 def _add_power_system(ds, model, duals, w, dw) -> xr.Dataset:

@@ -262,8 +262,6 @@ def _add_prices(ds: xr.Dataset, tables: dict[str, pd.DataFrame], years: list[int
         ds.attrs[f"fallback_{carrier}_t_co2_per_mwh"] = float(
             fb.at[carrier, "emission_factor_t_per_mwh"]
         )
-    share = tables["grid_renewable_share"].set_index("year")["share"]
-    ds["grid_renewable_share"] = ("year", _interp_years(share, years))
 
 
 def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> None:

@@ -71,8 +71,10 @@ class Parameters(Strict):
     industry_share_of_offshore_wind: Share = Field(
         0.6, description="A: share of the national offshore wind roadmap available to industry"
     )
-    offshore_wind_roadmap: Literal["max", "fixed"] = Field(
-        "max", description="max: roadmap caps industry wind; fixed: it must all be built"
+    offshore_wind_roadmap: Literal["schedule", "max"] = Field(
+        "schedule",
+        description="schedule: industry's share of the roadmap is built as scheduled (the "
+        "model chooses the landing points); max: the roadmap only caps industry wind",
     )
     offshore_wind_delay_years: int = Field(0, ge=0, le=20)
     h2_import_earliest_year: int = Field(2025, ge=2000, le=2100)

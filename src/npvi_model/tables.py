@@ -510,15 +510,6 @@ _register(
 )
 _register(
     TableSpec(
-        "grid_renewable_share",
-        "Renewable share of electricity taken from the national grid (for the green-access "
-        "metric; interpolated between the years given).",
-        (YEAR, Column("share", "float", "renewable share", "-", 0.0, 1.0), *_source()),
-        key=("year",),
-    )
-)
-_register(
-    TableSpec(
         "policy_targets",
         "Policy targets the results are set against.",
         (

@@ -120,3 +120,108 @@ def test_supply_steps_from_residual_load():
     assert residual[0] == pytest.approx([-2.0, 1.3])
     assert volume[0, 0] == pytest.approx([2.0, 0.0])
     assert volume[1, 0] == pytest.approx([3.0, 1.7])
+
+
+def test_offshore_wind_roadmap_schedule_is_built():
+    """One cluster, no demand. Offshore wind 1 GW in service, up to 5 GW more may be built at
+    2000 EUR/kW (life 20 yr, WACC 0, fom 0); industry's share of the roadmap is 2 GW.
+
+    `max` mode: the roadmap only caps; wind has no use, so nothing is built: cost 0.
+    `schedule` mode: capacity must equal 2 GW, so 1 GW is built:
+    annuity 1 GW x 2000 MEUR/GW / 20 yr = 100 MEUR/yr.
+    """
+    for mode, built, cost in (("max", 0.0, 0.0), ("schedule", 1.0, 100.0)):
+        ds = micro_inputs(
+            slice_weights=(8760.0,),
+            wind_cf=(0.5,),
+            assets=[
+                {
+                    "tech": "offshore_wind",
+                    "loc": "A",
+                    "existing": 1.0,
+                    "max_new": 5.0,
+                    "capex": 2000.0,
+                    "lifetime": 20.0,
+                },
+            ],
+        )
+        ds["industry_wind_gw"][:] = 2.0
+        ds.attrs["offshore_wind_roadmap_mode"] = mode
+        m, _ = solve_micro(ds)
+        assert val(m.new_capacity, "offshore_wind:A", 2030) == pytest.approx(built, abs=1e-9)
+        assert m.total_cost() == pytest.approx(cost, abs=1e-9)
+
+
+def test_time_reduction_keeps_the_annual_energy_of_each_step():
+    """On the shipped data at 2 representative days: for every supply step and year,
+    sum over slices of weight x volume = the sum over the 8760 hours (each slice is the mean
+    of the calendar days its representative day stands for). Also: the surplus is larger
+    where more wind and solar stand against the same load (2050 vs 2025), and the step
+    prices follow their formulas (surplus price + tariff; gas / efficiency + CO2 x factor +
+    tariff)."""
+    from npvi_model.data_io import default_data_dir
+    from npvi_model.inputs import build_inputs
+    from npvi_model.scenario import resolve
+    from npvi_model.timeslices import reduce_time
+
+    root = default_data_dir().parent
+    hourly = build_inputs(resolve(root / "scenarios" / "base.yaml"), default_data_dir())
+    reduced = reduce_time(hourly, "representative", 2)
+    annual_hourly = hourly["grid_step_volume_gw"].sum("hour")
+    annual_reduced = (reduced["grid_step_volume_gw"] * reduced["slice_weight_h"]).sum("slice")
+    np.testing.assert_allclose(annual_reduced.values, annual_hourly.values, rtol=1e-9)
+    surplus = annual_hourly.sel(grid_step="renewable_surplus")
+    assert float(surplus.sel(year=2050)) > float(surplus.sel(year=2025)) > 0
+    price = hourly["grid_step_price_eur_per_mwh"].sel(year=2030)
+    gas, co2 = float(hourly["price_natural_gas"].sel(year=2030)), 127.83
+    factor = float(
+        hourly["grid_step_emission_factor_t_per_mwh"].sel(grid_step="dispatchable", year=2030)
+    )
+    assert float(hourly["price_co2_emission"].sel(year=2030)) == pytest.approx(co2)
+    # data/power_system.csv: efficiency 0.55; tariff 10 (2025) -> 15 (2040): 11.67 in 2030
+    tariff = 10.0 + 5.0 * 5 / 15
+    assert float(price.sel(grid_step="dispatchable")) == pytest.approx(
+        gas / 0.55 + co2 * factor + tariff
+    )
+    assert float(price.sel(grid_step="renewable_surplus")) == pytest.approx(10.0 + tariff)
+
+
+def test_grid_expansion_not_before_the_reinforcement_and_lead_time():
+    """Data rule for `expansion_limits.csv`: a cluster's grid connection may grow beyond its
+    schedule no earlier than its last scheduled 380 kV reinforcement (`grid_connections.csv`)
+    and no earlier than 2025 + 6 years (4 years of planning and permits + 2 of construction,
+    TenneT)."""
+    from npvi_model.data_io import default_data_dir, load_tables
+
+    tables, _ = load_tables(default_data_dir())
+    schedule = tables["grid_connections"].groupby("cluster")["from_year"].max()
+    limits = tables["expansion_limits"]
+    grid = limits[limits["technology"] == "grid_connection"].set_index("location")
+    assert set(grid.index) == set(schedule.index)
+    for cluster, earliest in grid["earliest_year"].items():
+        assert earliest >= max(schedule[cluster], 2031), cluster
+
+
+def test_national_limit_has_a_marginal_value():
+    """The set-up of `test_national_electricity_limit_binds`: one more MW of the dispatchable
+    step saves 1 MWh of fallback (150 EUR) and costs 100 EUR, every hour:
+    (150 - 100) x 8760 = 438,000 EUR per MW per year; one more MW of surplus saves
+    (150 - 20) x 8760 = 1,138,800 EUR per MW per year."""
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "grid_connection", "loc": "A", "existing": 3.0},
+            {"tech": "grid_connection", "loc": "B", "existing": 3.0},
+        ],
+    )
+    ds["electricity_demand_twh"][:] = 17.52
+    ds["price_natural_gas"][:] = 150.0
+    _steps(ds, surplus=[1.0], dispatchable=[2.0])
+    m, duals = solve_micro(ds)
+    res = extract(m, ds, duals)
+    mv = res["limit_marginal_value"].sel(year=2030)
+    assert float(mv.sel(limit="power_system_dispatchable:NL")) == pytest.approx(438_000.0)
+    assert float(mv.sel(limit="power_system_renewable_surplus:NL")) == pytest.approx(1_138_800.0)
+    assert str(res["limit_unit"].sel(limit="power_system_dispatchable:NL").item()) == "MW"

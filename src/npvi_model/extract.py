@@ -38,6 +38,8 @@ PLAIN = {
     "electrolyser": "electrolyser capacity",
     "offshore_wind_landing": "offshore wind landing",
     "national_offshore_wind": "national offshore wind roadmap",
+    "power_system_renewable_surplus": "renewable surplus of the power system",
+    "power_system_dispatchable": "dispatchable capacity of the power system",
 }
 
 
@@ -433,6 +435,10 @@ def _add_limit_values(ds, model, duals, dw) -> None:
     for idx, value in _dual_array(model.wind_roadmap, duals).items():
         if value:
             add("national_offshore_wind", "NL", "GW", idx, value)
+    # one more MW of a supply step in every slice of the year (national grid limit)
+    for (step, y, _t), value in _dual_array(model.national_grid_limit, duals).items():
+        if value:
+            add(f"power_system_{step}", "NL", "GW", y, value)
     for component, kind in ((model.sink_limit, "co2_sink"), (model.pipeline_limit, "co2_pipeline")):
         for idx, value in _dual_array(component, duals).items():
             if value:

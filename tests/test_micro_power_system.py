@@ -170,6 +170,10 @@ def test_time_reduction_keeps_the_annual_energy_of_each_step():
     annual_hourly = hourly["grid_step_volume_gw"].sum("hour")
     annual_reduced = (reduced["grid_step_volume_gw"] * reduced["slice_weight_h"]).sum("slice")
     np.testing.assert_allclose(annual_reduced.values, annual_hourly.values, rtol=1e-9)
+    full = reduce_time(hourly, "full", 0)  # --hours full: the 8760 hours as they are
+    np.testing.assert_array_equal(
+        full["grid_step_volume_gw"].values, hourly["grid_step_volume_gw"].values
+    )
     surplus = annual_hourly.sel(grid_step="renewable_surplus")
     assert float(surplus.sel(year=2050)) > float(surplus.sel(year=2025)) > 0
     price = hourly["grid_step_price_eur_per_mwh"].sel(year=2030)

@@ -175,6 +175,7 @@ def make_results(
     data["grid_supply_by_step"].loc[dict(grid_step="renewable_surplus")] = 4.0
     data["grid_step_available"][:] = 10.0
     data["grid_price"][:] = 40.0
+    data["residual_load"][:] = -1.0
     data["scope2_emissions"][:] = 0.0
 
     # hourly balance in GW: the annual TWh spread flat over the slices (TWh*1000/8760 = GW)

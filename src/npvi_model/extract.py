@@ -293,6 +293,13 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
 
     _add_prices(ds, model, duals, w, dw, e_dem)
     ds = _add_power_system(ds, model, duals, w, dw)
+    residual = inputs.get("residual_load_gw")
+    ds["residual_load"] = (
+        ("year", "slice"),
+        residual.transpose("year", "slice").values
+        if residual is not None
+        else np.full((nY, nT), np.nan),
+    )
     _add_limit_values(ds, model, duals, dw)
     _add_dispatch(
         ds,

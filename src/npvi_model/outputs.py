@@ -216,6 +216,13 @@ OUTPUT_VARIABLES += (
         "in use, plus the scarcity rent when the national limit binds), undiscounted",
     ),
     OutputVar(
+        "residual_load",
+        ("year", "slice"),
+        "GW",
+        "national load outside industry minus onshore wind, solar PV and the non-industry "
+        "share of offshore wind: negative = renewable surplus (NaN where not given)",
+    ),
+    OutputVar(
         "scope2_emissions",
         ("year",),
         "Mt",

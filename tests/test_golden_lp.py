@@ -85,6 +85,7 @@ def tiny_instance():
     ds["grid_step_volume_gw"].loc[{"grid_step": "dispatchable"}] = 0.5
     ds["grid_step_price_eur_per_mwh"][:] = [[20.0, 20.0], [120.0, 120.0]]
     ds["grid_step_emission_factor_t_per_mwh"].loc[{"grid_step": "dispatchable"}] = 0.4
+    ds.attrs["electrolysis_low_carbon_power_only"] = 1
     ds["price_co2_emission"][:] = 100.0
     ds["h2_storage_power_ratio"][:] = 0.1
     # path rules and the delivery-first valuation (model/hydrogen.py, model/objective.py)

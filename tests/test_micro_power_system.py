@@ -229,3 +229,33 @@ def test_national_limit_has_a_marginal_value():
     assert float(mv.sel(limit="power_system_dispatchable:NL")) == pytest.approx(438_000.0)
     assert float(mv.sel(limit="power_system_renewable_surplus:NL")) == pytest.approx(1_138_800.0)
     assert str(res["limit_unit"].sel(limit="power_system_dispatchable:NL").item()) == "MW"
+
+
+def test_electrolysers_take_co2_free_power_only():
+    """One cluster, two slices of 4380 h. Surplus 1 GW at 20 EUR/MWh (0 t/MWh) in slice 0, none
+    in slice 1; gas-fired step 5 GW at 100 EUR/MWh (0.4 t/MWh) in both. Connection 5 GW,
+    electrolyser 4 GW at efficiency 0.5, H2 demand 1 GW flat; grey H2 at 300 EUR/MWh (gas 300).
+
+    Rule off: electrolytic H2 costs 40 (surplus) or 200 (gas-fired) < 300: the electrolyser
+    makes all 1 GW H2 from 2 GW input in both slices (slice 0: 1 GW surplus + 1 GW gas-fired).
+    Cost: 4380 x (1 x 20 + 1 x 100) x 1e-3 + 4380 x 2 x 100 x 1e-3 = 525.6 + 876 = 1401.6 MEUR.
+    Rule on: input <= CO2-free power: 1 GW in slice 0 (0.5 GW H2, 0.5 GW grey), 0 in slice 1.
+    Cost: 4380 x (1 x 20 + 0.5 x 300) x 1e-3 + 4380 x 1 x 300 x 1e-3 = 744.6 + 1314 = 2058.6.
+    """
+    for rule, input_0, input_1, cost in ((0, 2.0, 2.0, 1401.6), (1, 1.0, 0.0, 2058.6)):
+        ds = micro_inputs(
+            slice_weights=(4380.0, 4380.0),
+            wind_cf=(0.0, 0.0),
+            assets=[
+                {"tech": "grid_connection", "loc": "A", "existing": 5.0},
+                {"tech": "electrolyser", "loc": "A", "existing": 4.0},
+            ],
+        )
+        ds["hydrogen_demand_twh"][:] = 8.76
+        ds["price_natural_gas"][:] = 300.0
+        _steps(ds, surplus=[1.0, 0.0], dispatchable=[5.0, 5.0])
+        ds.attrs["electrolysis_low_carbon_power_only"] = rule
+        m, _ = solve_micro(ds)
+        assert val(m.electrolyser_input, "A", 2030, 0) == pytest.approx(input_0)
+        assert val(m.electrolyser_input, "A", 2030, 1) == pytest.approx(input_1, abs=1e-9)
+        assert m.total_cost() == pytest.approx(cost)

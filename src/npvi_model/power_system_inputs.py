@@ -145,3 +145,6 @@ def add_power_system(
         np.stack([np.zeros(len(years)), ef]),
     )
     ds["residual_load_gw"] = (("year", "hour"), residual)
+    ds.attrs["electrolysis_low_carbon_power_only"] = int(
+        scenario.parameters.electrolysis_low_carbon_power_only
+    )

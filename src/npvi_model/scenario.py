@@ -85,6 +85,11 @@ class Parameters(Strict):
         description="A: share of emissions outside the modelled carriers abated, by year",
     )
     green_access_threshold: Share = 0.9
+    electrolysis_low_carbon_power_only: bool = Field(
+        True,
+        description="A: electrolysers take only CO2-free electricity in each hour (offshore "
+        "wind and CO2-free grid steps, matched nationally), so grid hydrogen is green",
+    )
 
     # --- path rules, gaps and cost accounting (model/hydrogen.py, model/objective.py,
     # src/npvi_model/path_rules.py, docs/gaps.md) ---

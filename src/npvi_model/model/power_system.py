@@ -19,6 +19,15 @@ deliver in that slice (each cluster also within its own connection, `electricity
     scope-2 emissions[y]     = sum over s, t of weight[t] x CO2 factor[s, y] [t/MWh]
                                x step supply[s, y, t] x 1e-3                                  [Mt]
 
+    electrolysis_low_carbon_power[y, t]  (scenario parameter
+    `electrolysis_low_carbon_power_only`, default on):
+        sum over c of electrolyser input[c, y, t]
+        <= sum over c of offshore wind used[c, y, t]
+           + sum over CO2-free steps s of step supply[s, y, t]                               [GW]
+
+so hydrogen from onshore electrolysers is made from CO2-free power in the same hour (matched
+nationally, as certificates are), never from the gas-fired step.
+
 Scope-2 emissions are the power sector's, reported apart: they are not part of the industry
 emissions that the caps constrain (`emissions.py`).
 The hourly grid price [EUR/MWh] is the dual of `national_grid_balance` divided by
@@ -63,6 +72,18 @@ def add_power_system(m: pyo.ConcreteModel) -> None:
         ),
         doc="grid supply of all clusters = supply of all steps [GW]",
     )
+
+    if d.attrs.get("electrolysis_low_carbon_power_only", 0):
+        m.electrolysis_low_carbon_power = pyo.Constraint(
+            m.Y,
+            m.T,
+            rule=lambda m, y, t: (
+                sum(m.electrolyser_input[c, y, t] for c in d.clusters)
+                <= sum(m.wind_used[c, y, t] for c in d.clusters)
+                + sum(m.grid_step_supply[s, y, t] for s in d.grid_steps if factor[(s, y)] == 0)
+            ),
+            doc="electrolysers take CO2-free electricity only, hour by hour, nationally [GW]",
+        )
 
     def weighted(y, per_step: dict, scale: float):
         return scale * sum(

@@ -183,6 +183,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "offshore_wind_gw": float(
                 cap.sel(technology=["offshore_wind", "offshore_electrolysis"]).sum()
             ),
+            **_power_system_summary(ds, y),
         }
     return {
         "scenario": ds.attrs["scenario"],
@@ -196,6 +197,9 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "emissions_mt": "Mt CO2",
             "electrolysis_gw": "GW electricity input",
             "offshore_wind_gw": "GW, industry share incl. offshore electrolysis",
+            "grid_supply_twh": "TWh by supply step of the power system",
+            "grid_price_eur_per_mwh": "EUR/MWh, mean / min / max over the hours of the year",
+            "scope2_mt": "Mt CO2 of grid electricity (power sector, not in emissions_mt)",
         },
         "years": years,
         "timing_s": {k: round(v, 3) for k, v in timing.items()},
@@ -212,6 +216,24 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             )
         },
         "resolved_scenario": json.loads(ds.attrs["resolved_scenario"]),
+    }
+
+
+def _power_system_summary(ds: xr.Dataset, year) -> dict:
+    """Grid supply by step, the hourly grid price (weighted mean, min, max) and scope 2."""
+    price = ds["grid_price"].sel(year=year).values
+    weight = ds["slice_weight_h"].values
+    return {
+        "grid_supply_twh": {
+            str(s): float(ds["grid_supply_by_step"].sel(grid_step=s, year=year))
+            for s in ds.grid_step.values
+        },
+        "grid_price_eur_per_mwh": {
+            "mean": float((price * weight).sum() / weight.sum()),
+            "min": float(price.min()),
+            "max": float(price.max()),
+        },
+        "scope2_mt": float(ds["scope2_emissions"].sel(year=year)),
     }
 
 

@@ -97,8 +97,10 @@ class Parameters(Strict):
     industry_share_of_offshore_wind: Share = Field(
         0.6, description="A: share of the national offshore wind roadmap available to industry"
     )
-    offshore_wind_roadmap: Literal["max", "fixed"] = Field(
-        "max", description="max: roadmap caps industry wind; fixed: it must all be built"
+    offshore_wind_roadmap: Literal["schedule", "max"] = Field(
+        "schedule",
+        description="schedule: industry's share of the roadmap is built as scheduled (the "
+        "model chooses the landing points); max: the roadmap only caps industry wind",
     )
     offshore_wind_delay_years: int = Field(0, ge=0, le=20)
     h2_import_earliest_year: int = Field(2025, ge=2000, le=2100)
@@ -110,6 +112,11 @@ class Parameters(Strict):
     )
     green_access_threshold: Share = 0.9
     tie_breaks: TieBreaks = Field(default_factory=TieBreaks)
+    electrolysis_low_carbon_power_only: bool = Field(
+        True,
+        description="A: electrolysers take only CO2-free electricity in each hour (offshore "
+        "wind and CO2-free grid steps, matched nationally), so grid hydrogen is green",
+    )
 
     # --- path rules, gaps and cost accounting (model/hydrogen.py, model/objective.py,
     # src/npvi_model/path_rules.py, docs/gaps.md) ---

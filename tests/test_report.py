@@ -125,15 +125,20 @@ def test_cap_doing_the_work_is_said(tmp_path):
     assert "1 Mt above the scenario's cap" in messages._say_emissions(n, "en")
 
 
-def test_build_now_counts_new_capacity_only():
-    """Existing 2 GW offshore wind everywhere (capacity), new builds 1 GW in RM in 2025 and
-    0.5 GW in CH in 2030: by 2030 the model has built 1 + 0.5 = 1.5 GW, not 2 x 2 + 1.5."""
+def test_build_now_leaves_out_existing_assets():
+    """Offshore wind: 2 GW per cluster (RM, CH) in 2025, of which the model built 1 GW in RM in
+    2025 (so 1 GW exists in RM before the start). In 2030 RM has 2 + 3 = 5 GW (3 GW added: 2.5
+    committed + 0.5 built by the model), CH 2 GW. Added by 2030 beyond the start: RM 3 + 1
+    (built in 2025) = 4, CH 0, so 4 GW; built by the model: 1 + 0.5 = 1.5 GW. Existing assets
+    (RM 1, CH 2) are in neither."""
     ds = make_results("p", years=(2025, 2030, 2035))
+    ds["capacity"].loc[dict(technology="offshore_wind", cluster="RM", year=[2030, 2035])] = 5.0
     ds["new_capacity"].loc[dict(technology="offshore_wind", cluster="RM", year=2025)] = 1.0
-    ds["new_capacity"].loc[dict(technology="offshore_wind", cluster="CH", year=2030)] = 0.5
+    ds["new_capacity"].loc[dict(technology="offshore_wind", cluster="RM", year=2030)] = 0.5
     n = messages.build_now_numbers(ds)
     assert n.year == 2030
-    assert n.built == [("offshore_wind", pytest.approx(1.5), "GW")]
+    assert n.added == [("offshore_wind", pytest.approx(4.0), "GW")]
+    assert n.by_model == [("offshore_wind", pytest.approx(1.5), "GW")]
 
 
 def test_report_failure_leaves_no_partial_folder(runs, tmp_path, monkeypatch):

@@ -180,12 +180,16 @@ def compare(
 def report(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
+    lang: str = typer.Option("en", help="language of the report: en or nl"),
+    svg: bool = typer.Option(False, help="also write every figure as SVG"),
 ) -> None:
-    """Write figures (PNG, SVG) and a self-contained HTML report."""
+    """Write a self-contained HTML report (key messages first) and its figures (PNG)."""
     from npvi_model.report import build_report
 
+    if lang not in ("en", "nl"):
+        _fail_input(InputError([_option_problem("--lang", lang, "expected 'en' or 'nl'")]))
     _require_results(folders)
-    path = build_report(folders, out)
+    path = build_report(folders, out, lang=lang, svg=svg)
     console.print(f"[green]wrote[/green] {path}", highlight=False)
 
 

@@ -215,28 +215,45 @@ def built_by_model(ds: xr.Dataset) -> xr.DataArray:
     return new.cumsum("year")
 
 
+def added_since_start(ds: xr.Dataset) -> xr.DataArray:
+    """Capacity in service that was not there at the start (technology, cluster, year): the
+    growth of `capacity` over the first model year, plus what the model built in that first
+    year; never below zero. It holds committed projects and the model's own builds, not the
+    assets that already exist."""
+    cap = ds["capacity"].fillna(0.0).sortby("year")
+    first = cap["year"].values[0]
+    new_first = ds["new_capacity"].fillna(0.0).sel(year=first)
+    return (cap - cap.sel(year=first) + new_first).clip(min=0.0)
+
+
 @dataclass
 class BuildNowNumbers:
-    """Capacity the model builds by `year`, per technology (value, unit), largest first."""
+    """Per technology (value, unit), largest first: capacity in service by `year` beyond what
+    exists at the start (`added`), and of it what the model chose to build (`by_model`)."""
 
     year: int
-    built: list[tuple[str, float, str]]
+    added: list[tuple[str, float, str]]
+    by_model: list[tuple[str, float, str]]
 
 
 def build_now_numbers(ds: xr.Dataset, top: int = 4) -> BuildNowNumbers:
-    """New capacity in service by NOW_YEAR (or the first model year after it), summed over
-    clusters, per technology; GW first, then other units."""
+    """Capacity added by NOW_YEAR (or the first model year after it), summed over clusters, per
+    technology; GW first, then other units."""
     years = analyse.model_years(ds)
     year = next((y for y in years if y >= NOW_YEAR), years[-1])
-    built = built_by_model(ds).sel(year=year).sum("cluster")
     units = analyse.capacity_units(ds)
-    rows = [
-        (str(tech), float(v), units.get(str(tech), ""))
-        for tech, v in zip(built["technology"].values, built.values, strict=True)
-        if float(v) > fmt.NOISE
-    ]
-    rows.sort(key=lambda r: (r[2] != "GW", -r[1]))
-    return BuildNowNumbers(year, rows[:top])
+
+    def listed(da: xr.DataArray) -> list[tuple[str, float, str]]:
+        total = da.sel(year=year).sum("cluster")
+        rows = [
+            (str(tech), float(v), units.get(str(tech), ""))
+            for tech, v in zip(total["technology"].values, total.values, strict=True)
+            if float(v) > fmt.NOISE
+        ]
+        rows.sort(key=lambda r: (r[2] != "GW", -r[1]))
+        return rows[:top]
+
+    return BuildNowNumbers(year, listed(added_since_start(ds)), listed(built_by_model(ds)))
 
 
 @dataclass
@@ -388,12 +405,17 @@ def _say_emissions(n: EmissionsNumbers, lang: str) -> str:
 
 
 def _say_build_now(n: BuildNowNumbers, lang: str) -> str:
-    if not n.built:
+    if not n.added:
         return t("build_none", lang).format(year=n.year)
-    items = ", ".join(
-        f"{fmt.with_unit(v, unit, lang)} {tech_word(tech, lang)}" for tech, v, unit in n.built
-    )
-    return t("build_now", lang).format(year=n.year, items=items)
+
+    def items(rows: list[tuple[str, float, str]]) -> str:
+        return ", ".join(
+            f"{fmt.with_unit(v, unit, lang)} {tech_word(tech, lang)}" for tech, v, unit in rows
+        )
+
+    text = t("build_now", lang).format(year=n.year, items=items(n.added))
+    by_model = items(n.by_model) or t("none", lang)
+    return text + " " + t("build_by_model", lang).format(items=by_model)
 
 
 @dataclass

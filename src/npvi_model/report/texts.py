@@ -146,13 +146,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{value} CO2 wordt afgevangen en opgeslagen.",
     },
     "build_now": {
-        "en": "By {year} the model builds {items} (new capacity, existing assets not counted).",
-        "nl": "Tot {year} bouwt het model {items} (nieuwe capaciteit, bestaande installaties "
-        "niet meegeteld).",
+        "en": "To have in service by {year}, beyond what exists at the start: {items}.",
+        "nl": "In bedrijf tegen {year}, bovenop wat er aan het begin staat: {items}.",
+    },
+    "build_by_model": {
+        "en": "Of this, the model itself chooses (the rest is committed projects): {items}.",
+        "nl": "Daarvan kiest het model zelf (de rest zijn vastgelegde projecten): {items}.",
     },
     "build_none": {
-        "en": "The model builds no new capacity by {year}.",
-        "nl": "Het model bouwt tot {year} geen nieuwe capaciteit.",
+        "en": "No capacity is added by {year} beyond what exists at the start.",
+        "nl": "Tot {year} komt er geen capaciteit bij bovenop wat er aan het begin staat.",
     },
     "cause_other_processes": {"en": "other processes", "nl": "overige processen"},
     "cause_electricity_fallback": {

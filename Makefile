@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark clean
+.PHONY: install run test lint benchmark clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
+
+## Debian's chromium for the browser test of the report (tests/test_browser.py); needs root.
+browser:
+	@command -v chromium > /dev/null || (apt-get update && apt-get install -y chromium)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

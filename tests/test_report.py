@@ -113,14 +113,14 @@ def test_cap_doing_the_work_is_said(tmp_path):
     ds["emissions"].loc[dict(year=2030)] = 35.3
     ds["emission_target"].loc[dict(year=2030)] = 35.3
     ds.attrs["resolved_scenario"] = '{"parameters": {"emission_cap_penalty_eur_per_t": 300}}'
-    from npvi_model import analyse
+    from npvi_model import analysis
 
-    n = messages.emissions_numbers(ds, analyse.emissions_vs_targets(ds))
+    n = messages.emissions_numbers(ds, analysis.emissions_vs_targets(ds))
     assert n.cap_binding and n.year == 2030
     text = messages._say_emissions(n, "en")
     assert "exactly the scenario's cap of 35.3 Mt" in text and "300 EUR/t" in text
     ds["emissions"].loc[dict(year=2030)] = 36.3
-    n = messages.emissions_numbers(ds, analyse.emissions_vs_targets(ds))
+    n = messages.emissions_numbers(ds, analysis.emissions_vs_targets(ds))
     assert not n.cap_binding and abs(n.gap_mt - 1.0) < 1e-9
     assert "1 Mt above the scenario's cap" in messages._say_emissions(n, "en")
 

@@ -20,7 +20,7 @@ import xarray as xr
 from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib.figure import Figure
 
-from npvi_model import analyse
+from npvi_model import analysis
 from npvi_model.report import figures as figs
 from npvi_model.report import fmt, messages
 from npvi_model.report import tables as tabs
@@ -294,7 +294,7 @@ def build_report(
     svg: bool = False,
     extra_sections: Sequence[Mapping] = (),
 ) -> Path:
-    """Build the report for one or more result folders (see `analyse.find_result_dirs`).
+    """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
     Writes `report.html` (self-contained, PNGs embedded) and `figures/<stem>.png` (and `.svg`
     when `svg`) into `out_dir`, atomically. `lang` is "en" or "nl". `extra_sections` are
@@ -307,9 +307,9 @@ def build_report(
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     for section in extra_sections:
         check_extra_section(section)
-    datasets = [analyse.load_results(d) for d in analyse.find_result_dirs(result_dirs)]
-    names = analyse._unique_names(datasets)
-    tables = analyse.comparison_tables(datasets)
+    datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(result_dirs)]
+    names = analysis._unique_names(datasets)
+    tables = analysis.comparison_tables(datasets)
     built_by_path = {n: messages.built_by_model(ds) for ds, n in zip(datasets, names, strict=True)}
     built = figs.no_regret_built(datasets, names, built_by_path)
     key = [
@@ -320,7 +320,7 @@ def build_report(
     sections = _sections(datasets, names, tables, built, lang)
     sections += [_extra(s, lang) for s in extra_sections]
     out_dir = Path(out_dir).resolve()
-    with analyse.atomic_output_dir(out_dir) as tmp:
+    with analysis.atomic_output_dir(out_dir) as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         for section in sections:

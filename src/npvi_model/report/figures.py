@@ -17,7 +17,7 @@ import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from npvi_model import analyse
+from npvi_model import analysis
 
 #: Okabe & Ito (2008) colour-blind-safe palette
 OKABE_ITO = {
@@ -105,7 +105,7 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
     and for electricity demand plus electrolyser input as an open dash."""
     unit = "Mt CO2" if carrier == "co2" else "TWh"
     clusters = [str(c) for c in ds["cluster"].values]
-    years = analyse.model_years(ds)
+    years = analysis.model_years(ds)
     supply = ds["supply"].sel(carrier=carrier)
     sources = [str(s) for s in supply["source"].values if float(np.abs(supply.sel(source=s)).sum())]
     ely = electrolyser_input_twh(ds) if carrier == "electricity" else None
@@ -142,7 +142,7 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
             ax.plot(
                 x, total, "_", color="black", markersize=18, mew=1, label="demand + electrolysers"
             )
-        ax.set_title(analyse.cluster_name(cl), fontsize=9)
+        ax.set_title(analysis.cluster_name(cl), fontsize=9)
         ax.set_xticks(x, [str(y) for y in years], fontsize=7)
         ax.axhline(0, color="black", linewidth=0.5)
         if i % ncols == 0:
@@ -152,7 +152,7 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8)
     fig.suptitle(
-        f"{carrier.capitalize()}: supply by source per cluster — {analyse.scenario_name(ds)}"
+        f"{carrier.capitalize()}: supply by source per cluster — {analysis.scenario_name(ds)}"
     )
     return fig
 
@@ -184,7 +184,7 @@ def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame) -> Figure:
         ax.set_title(f"green {carrier}", fontsize=9)
     if image is not None:
         fig.colorbar(image, ax=list(axes), label="green share of demand", shrink=0.9)
-    fig.suptitle(f"Access to green energy — {analyse.scenario_name(ds)} (✓ = share ≥ {thr:.0%})")
+    fig.suptitle(f"Access to green energy — {analysis.scenario_name(ds)} (✓ = share ≥ {thr:.0%})")
     return fig
 
 
@@ -199,9 +199,9 @@ def fig_capacity_vs_targets(
         "electrolysis_gw": "Electrolysis (GW electricity input)",
         "offshore_wind_gw": "Offshore wind for industry (industry share of national roadmap)",
     }
-    for k, (ax, target) in enumerate(zip(axes, analyse.CAPACITY_TARGETS, strict=True)):
+    for k, (ax, target) in enumerate(zip(axes, analysis.CAPACITY_TARGETS, strict=True)):
         for i, (ds, name) in enumerate(zip(datasets, names, strict=True)):
-            nat = analyse.national_capacity(ds)
+            nat = analysis.national_capacity(ds)
             ax.plot(nat["year"], nat[target], label=name, **path_style(i))
         first = cvt[(cvt["scenario"] == names[0]) & (cvt["target"] == target)]
         ax.scatter(
@@ -256,7 +256,7 @@ def fig_emissions(
     fig = new_figure(3.6 * len(datasets) + 0.5, 3.8)
     axes = fig.subplots(1, len(datasets), squeeze=False, sharey=True)[0]
     for i, (ax, ds, name) in enumerate(zip(axes, datasets, names, strict=True)):
-        years = analyse.model_years(ds)
+        years = analysis.model_years(ds)
         x = np.arange(len(years))
         bottom = np.zeros(len(years))
         for cause in ds["emissions_by_cause"]["cause"].values:
@@ -267,7 +267,7 @@ def fig_emissions(
                 bottom=bottom,
                 color=CAUSE_COLOURS.get(str(cause)),
                 width=0.7,
-                label=analyse.CAUSE_LABELS.get(str(cause), str(cause)),
+                label=analysis.CAUSE_LABELS.get(str(cause), str(cause)),
             )
             bottom += vals
         em = emissions[emissions["scenario"] == name]
@@ -341,7 +341,7 @@ def no_regret_built(
     unit. `built` maps path name -> `messages.built_by_model(ds)`."""
     units: dict[str, str] = {}
     for ds in datasets:
-        units.update(analyse.capacity_units(ds))
+        units.update(analysis.capacity_units(ds))
     years = sorted(set.intersection(*(set(int(y) for y in built[n]["year"].values) for n in names)))
     aligned = xr.align(*(built[n].sel(year=years) for n in names), join="outer", fill_value=0.0)
     minimum = xr.concat(aligned, dim="path").fillna(0.0).min("path").sum("cluster")

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from npvi_model import analyse
+from npvi_model import analysis
 from npvi_model.report import fmt
 from npvi_model.report.texts import carrier_word, t, tech_word
 
@@ -49,7 +49,7 @@ class AccessNumbers:
 
 
 def access_numbers(first_access: pd.DataFrame) -> AccessNumbers:
-    """From `analyse.first_access_table` rows of one path (electricity and hydrogen only)."""
+    """From `analysis.first_access_table` rows of one path (electricity and hydrogen only)."""
     first: dict[str, dict[str, int | None]] = {}
     thr = float(first_access["threshold"].iloc[0]) if len(first_access) else 0.9
     for row in first_access.itertuples():
@@ -81,11 +81,11 @@ class NotInTimeNumbers:
 def not_in_time_numbers(
     ds: xr.Dataset,
     capacity_vs_targets: pd.DataFrame,
-    window: tuple[int, int] = analyse.DELIVERY_WINDOW,
+    window: tuple[int, int] = analysis.DELIVERY_WINDOW,
 ) -> NotInTimeNumbers:
     """Gap and missed targets in the model years inside `window` (all years if none is)."""
-    years = [y for y in analyse.model_years(ds) if window[0] <= y <= window[1]]
-    years = years or analyse.model_years(ds)
+    years = [y for y in analysis.model_years(ds) if window[0] <= y <= window[1]]
+    years = years or analysis.model_years(ds)
     gap = _delivery_gap(ds).sel(year=years)
     energy = [c for c in ("electricity", "hydrogen") if c in ds["carrier"].values]
     gap_twh = {c: float(gap.sel(carrier=c).sum()) for c in energy}
@@ -174,7 +174,7 @@ class EmissionsNumbers:
 
 def emissions_numbers(ds: xr.Dataset, emissions_vs_targets: pd.DataFrame) -> EmissionsNumbers:
     """Emissions in 2030 (or the first later model year) and what the cap does there."""
-    years = analyse.model_years(ds)
+    years = analysis.model_years(ds)
     year = next((y for y in years if y >= NOW_YEAR), years[-1])
     row = emissions_vs_targets[emissions_vs_targets["year"] == year].iloc[0]
     target = float(row["target_mt"])
@@ -239,9 +239,9 @@ class BuildNowNumbers:
 def build_now_numbers(ds: xr.Dataset, top: int = 4) -> BuildNowNumbers:
     """Capacity added by NOW_YEAR (or the first model year after it), summed over clusters, per
     technology; GW first, then other units."""
-    years = analyse.model_years(ds)
+    years = analysis.model_years(ds)
     year = next((y for y in years if y >= NOW_YEAR), years[-1])
-    units = analyse.capacity_units(ds)
+    units = analysis.capacity_units(ds)
 
     def listed(da: xr.DataArray) -> list[tuple[str, float, str]]:
         total = da.sel(year=year).sum("cluster")
@@ -289,7 +289,7 @@ def path_numbers(ds: xr.Dataset, name: str, tables: Mapping[str, pd.DataFrame]) 
 
 
 def _clusters(ids: Sequence[str]) -> str:
-    return ", ".join(analyse.cluster_name(c) for c in ids)
+    return ", ".join(analysis.cluster_name(c) for c in ids)
 
 
 def _say_access(n: AccessNumbers, lang: str) -> str:
@@ -334,7 +334,7 @@ def _say_not_in_time(n: NotInTimeNumbers, lang: str) -> str:
         if n.largest:
             cl, ca, year, v = n.largest
             text += " " + t("gap_largest", lang).format(
-                cluster=analyse.cluster_name(cl),
+                cluster=analysis.cluster_name(cl),
                 carrier=carrier_word(ca, lang),
                 year=year,
                 value=fmt.with_unit(v, "TWh", lang),

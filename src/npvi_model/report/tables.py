@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from npvi_model import analyse
+from npvi_model import analysis
 from npvi_model.report import fmt
 from npvi_model.report.texts import tech_word
 
@@ -215,4 +215,4 @@ def no_regret_tables(
 
 def cluster_legend(cluster_ids: Sequence[str]) -> str:
     """ "NN = Noord-Nederland, RM = Rotterdam-Moerdijk, ..." for the clusters shown."""
-    return ", ".join(f"{c} = {analyse.cluster_name(c)}" for c in cluster_ids)
+    return ", ".join(f"{c} = {analysis.cluster_name(c)}" for c in cluster_ids)

@@ -199,9 +199,11 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    overrides: dict | None = None,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder."""
-    resolved = resolve(path, allow_outside=allow_outside)
+    """Resolve (with `overrides`, see `scenario.resolve`), solve and write one scenario;
+    return its result folder."""
+    resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     t0 = time.perf_counter()
     ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
     t_write = time.perf_counter()

@@ -219,6 +219,7 @@ def _print_headline(summary: dict) -> None:
 def compare(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
+    wide: bool = typer.Option(False, "--wide", help="print tables wider than 80 columns"),
 ) -> None:
     """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
     from npvi_model import analysis
@@ -226,7 +227,8 @@ def compare(
     _require_results(folders)
     tables = analysis.write_comparison(folders, out)
     datasets = [analysis.load_results(f) for f in folders]
-    analysis.print_comparison(analysis.comparison_tables(datasets), console)
+    shown = Console(width=max(console.width, 200)) if wide else console
+    analysis.print_comparison(analysis.comparison_tables(datasets), shown)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
 
 

@@ -15,6 +15,7 @@ import xarray as xr
 
 from npvi_model.analysis.access import access_timeline, first_access_table
 from npvi_model.analysis.bottlenecks import bottleneck_ranking, carrier_prices
+from npvi_model.analysis.built import no_regret_built
 from npvi_model.analysis.emissions import emissions_vs_targets
 from npvi_model.analysis.io import (
     _unique_names,
@@ -311,6 +312,7 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
             frames.append(df)
         tables[key] = pd.concat(frames, ignore_index=True)
     tables.update(compare_paths(datasets))
+    tables["no_regret_new"] = no_regret_built(datasets, names)
     return tables
 
 

@@ -310,8 +310,7 @@ def build_report(
     datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(result_dirs)]
     names = analysis._unique_names(datasets)
     tables = analysis.comparison_tables(datasets)
-    built_by_path = {n: messages.built_by_model(ds) for ds, n in zip(datasets, names, strict=True)}
-    built = figs.no_regret_built(datasets, names, built_by_path)
+    built = tables["no_regret_new"]
     key = [
         messages.key_messages(messages.path_numbers(ds, n, tables), lang)
         for ds, n in zip(datasets, names, strict=True)

@@ -9,7 +9,7 @@ comparison tables computed once by `build_report` rather than computing them aga
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -331,21 +331,3 @@ def fig_no_regret(no_regret_built: pd.DataFrame) -> Figure:
         ax.legend(fontsize=8)
     fig.suptitle("No-regret: new capacity every development path builds")
     return fig
-
-
-def no_regret_built(
-    datasets: Sequence[xr.Dataset], names: Sequence[str], built: Mapping[str, xr.DataArray]
-) -> pd.DataFrame:
-    """Per technology x year: the least new capacity any path has built by then (summed over
-    clusters per path first is not done: the minimum is per cluster, then summed), with its
-    unit. `built` maps path name -> `messages.built_by_model(ds)`."""
-    units: dict[str, str] = {}
-    for ds in datasets:
-        units.update(analysis.capacity_units(ds))
-    years = sorted(set.intersection(*(set(int(y) for y in built[n]["year"].values) for n in names)))
-    aligned = xr.align(*(built[n].sel(year=years) for n in names), join="outer", fill_value=0.0)
-    minimum = xr.concat(aligned, dim="path").fillna(0.0).min("path").sum("cluster")
-    df = minimum.to_dataframe(name="capacity").reset_index()
-    df["unit"] = df["technology"].map(lambda tech: units.get(str(tech), ""))
-    df["year"] = df["year"].astype(int)
-    return df[df["capacity"] > 5e-4].reset_index(drop=True)

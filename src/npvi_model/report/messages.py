@@ -28,6 +28,7 @@ import pandas as pd
 import xarray as xr
 
 from npvi_model import analysis
+from npvi_model.analysis.built import added_since_start, built_by_model
 from npvi_model.report import fmt
 from npvi_model.report.texts import carrier_word, t, tech_word
 
@@ -206,24 +207,6 @@ def emissions_numbers(ds: xr.Dataset, emissions_vs_targets: pd.DataFrame) -> Emi
         by_cause_mt=by_cause,
         captured_mt=captured,
     )
-
-
-def built_by_model(ds: xr.Dataset) -> xr.DataArray:
-    """Capacity built by the model and in service (technology, cluster, year): `new_capacity`
-    summed over the model years up to each year. Existing assets are not in it."""
-    new = ds["new_capacity"].fillna(0.0).sortby("year")
-    return new.cumsum("year")
-
-
-def added_since_start(ds: xr.Dataset) -> xr.DataArray:
-    """Capacity in service that was not there at the start (technology, cluster, year): the
-    growth of `capacity` over the first model year, plus what the model built in that first
-    year; never below zero. It holds committed projects and the model's own builds, not the
-    assets that already exist."""
-    cap = ds["capacity"].fillna(0.0).sortby("year")
-    first = cap["year"].values[0]
-    new_first = ds["new_capacity"].fillna(0.0).sel(year=first)
-    return (cap - cap.sel(year=first) + new_first).clip(min=0.0)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Stage 7: write a run's folder whole or not at all, and read it back.
 
-`<out>/<scenario>/` holds `results.nc` (NetCDF4, metadata in attributes), `csv/<variable>.csv`
+`<out>/<scenario>/` holds `results.nc` (NetCDF4, metadata in attributes; one unit per variable
+and CF-style attributes on disk, see `cf_layout`), `csv/<variable>.csv`
 (tidy tables, one per variable; `dispatch_gw` only in the NetCDF) and `summary.json`. Everything
 is written into a hidden temporary folder beside the target, which is renamed into place at the
 end; an older folder of the same name is moved aside first and removed after. A run killed at
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from npvi_model.cf_layout import from_file, to_file
 from npvi_model.outputs import OUTPUT_VARIABLES
 
 CSV_SKIP = ("dispatch_gw",)
@@ -53,7 +55,7 @@ def write_results(out_dir: Path, ds: xr.Dataset, summary: dict) -> Path:
     tmp = out_dir / f".{name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        ds.to_netcdf(tmp / "results.nc", engine="netcdf4")
+        to_file(ds).to_netcdf(tmp / "results.nc", engine="netcdf4")
         csv_dir = tmp / "csv"
         csv_dir.mkdir()
         for var in OUTPUT_VARIABLES:
@@ -95,7 +97,7 @@ def _json_default(value):
 def load_results(folder: Path) -> xr.Dataset:
     """Load a run's results.nc fully into memory (the file is closed again)."""
     with xr.open_dataset(Path(folder) / "results.nc", engine="netcdf4") as ds:
-        return ds.load()
+        return from_file(ds.load())
 
 
 def load_summary(folder: Path) -> dict:

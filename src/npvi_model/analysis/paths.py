@@ -30,6 +30,9 @@ from npvi_model.analysis.io import (
 from npvi_model.analysis.targets import capacity_by_cluster, capacity_vs_targets, national_capacity
 from npvi_model.sets import HOURS_PER_YEAR
 
+#: CSV values are written to this many significant digits (no float noise like 3.5399999999999996)
+CSV_SIGNIFICANT_DIGITS = 6
+CSV_FLOAT_FORMAT = f"%.{CSV_SIGNIFICANT_DIGITS}g"
 ANNUAL_UNIT = {"electricity": "twh", "hydrogen": "twh", "co2": "mt"}
 #: years in which "deliverable in time" is judged (inclusive)
 DELIVERY_WINDOW = (2030, 2035)
@@ -318,12 +321,16 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
 
 def write_comparison(result_dirs: Sequence[str | Path], out_dir: str | Path) -> dict[str, Path]:
     """Load every result folder (see `find_result_dirs`), compute `comparison_tables` and write
-    each as `<out_dir>/<name>.csv`, atomically (all files appear together or none). Returns
-    {table name: path of its CSV in out_dir}."""
+    each as `<out_dir>/<name>.csv` (floats to CSV_SIGNIFICANT_DIGITS significant digits), plus
+    the headline tables as `results.xlsx` (`npvi_model.excel`), atomically (all files appear
+    together or none). Returns {table name: path of its CSV in out_dir}."""
+    from npvi_model.excel import write_workbook
+
     datasets = [load_results(d) for d in find_result_dirs(result_dirs)]
     tables = comparison_tables(datasets)
     out_dir = Path(out_dir).resolve()
     with atomic_output_dir(out_dir) as tmp:
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False)
+            df.to_csv(tmp / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        write_workbook(tables, tmp / "results.xlsx")
     return {name: out_dir / f"{name}.csv" for name in tables}

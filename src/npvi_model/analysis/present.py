@@ -124,6 +124,52 @@ def fit_in_time(tables: Mapping[str, pd.DataFrame]):  # noqa: ANN201
     )
 
 
+def gaps(tables: Mapping[str, pd.DataFrame]) -> list:
+    """Delivery gap (with its share of demand) and cost gap per carrier and year, one column
+    per path (from `gaps_national`, see analysis/gaps.py)."""
+    g = tables["gaps_national"]
+    names = list(dict.fromkeys(g["scenario"]))
+    years = [y for y in SIDE_BY_SIDE_YEARS if y in set(g["year"])]
+    delivery, cost = [], []
+    for carrier in dict.fromkeys(g["carrier"]):
+        for y in years:
+            sub = g[(g["carrier"] == carrier) & (g["year"] == y)].set_index("scenario")
+            if sub.empty:
+                continue
+            unit, cost_unit = sub["quantity_unit"].iloc[0], sub["cost_unit"].iloc[0]
+            cells = []
+            for n in names:
+                if n not in sub.index:
+                    cells.append("-")
+                    continue
+                share = sub.at[n, "delivery_gap_share"]
+                pct = f" ({100 * share:.0f} %)" if np.isfinite(share) and share > 5e-3 else ""
+                cells.append(number(sub.at[n, "delivery_gap"]) + pct)
+            delivery.append([f"{carrier} {y} {unit}", *cells])
+            cost.append(
+                [
+                    f"{carrier} {y} {cost_unit}",
+                    *(number(sub["cost_gap"].get(n)) for n in names),
+                ]
+            )
+    heads = ["", *(wrap_name(n) for n in names)]
+    numeric = set(range(1, len(names) + 1))
+    return [
+        _table(
+            "Delivery gap (past niet tijdig): not delivered in time (share of demand)",
+            heads,
+            delivery,
+            numeric,
+        ),
+        _table(
+            "Cost gap (onrendabele top): green dearer than fossil (negative: cheaper)",
+            heads,
+            cost,
+            numeric,
+        ),
+    ]
+
+
 def first_access(tables: Mapping[str, pd.DataFrame]):  # noqa: ANN201
     fa = tables["first_access"]
     fa = fa[fa["carrier"].isin(["electricity", "hydrogen"])]
@@ -280,6 +326,8 @@ def print_comparison(tables: Mapping[str, pd.DataFrame], console=None) -> None: 
     printed = []
     if "headline" in tables:
         printed.append(side_by_side(tables))
+    if "gaps_national" in tables:
+        printed += gaps(tables)
     if "fit_in_time" in tables:
         printed.append(fit_in_time(tables))
     if "first_access" in tables:

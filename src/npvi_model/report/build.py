@@ -224,7 +224,14 @@ def _sections(
         [ReportFigure("no_regret", t("s_no_regret", lang), figs.fig_no_regret(built))],
         tabs.no_regret_tables(dict(tables), built, lang),
     )
-    return [access, capacity, bottlenecks, emissions, paths, no_regret, supply]
+    gaps = Section(
+        "gaps",
+        t("s_gaps", lang),
+        [t("s_gaps_text", lang)],
+        [],
+        tabs.gaps_tables(dict(tables), lang),
+    )
+    return [gaps, access, capacity, bottlenecks, emissions, paths, no_regret, supply]
 
 
 def _extra(section: Mapping, lang: str) -> Section:

@@ -45,6 +45,8 @@ SOURCE_COLOURS = {
 }
 CAUSE_COLOURS = {
     "other_processes": OKABE_ITO["grey"],
+    "assumed_process_abatement": "#D9D9D9",
+    "electrification_credit": OKABE_ITO["sky"],
     "electricity_fallback": OKABE_ITO["blue"],
     "hydrogen_fallback": OKABE_ITO["green"],
     "co2_not_captured": OKABE_ITO["orange"],
@@ -258,18 +260,26 @@ def fig_emissions(
     for i, (ax, ds, name) in enumerate(zip(axes, datasets, names, strict=True)):
         years = analysis.model_years(ds)
         x = np.arange(len(years))
-        bottom = np.zeros(len(years))
+        above, below = np.zeros(len(years)), np.zeros(len(years))
         for cause in ds["emissions_by_cause"]["cause"].values:
             vals = np.nan_to_num(ds["emissions_by_cause"].sel(cause=cause, year=years).values)
+            if not np.abs(vals).sum():
+                continue
+            # assumed abatements are negative: stacked below zero, so they are seen, not netted
             ax.bar(
                 x,
                 vals,
-                bottom=bottom,
+                bottom=np.where(vals >= 0, above, below),
                 color=CAUSE_COLOURS.get(str(cause)),
+                hatch="xx" if float(vals.sum()) < 0 else None,
+                edgecolor="white",
                 width=0.7,
                 label=analysis.CAUSE_LABELS.get(str(cause), str(cause)),
             )
-            bottom += vals
+            above += np.maximum(vals, 0)
+            below += np.minimum(vals, 0)
+        ax.plot(x, above + below, "kD", markersize=4, label="net emissions")
+        ax.axhline(0, color="black", linewidth=0.5)
         em = emissions[emissions["scenario"] == name]
         ax.plot(x, em["target_mt"], "k_", markersize=20, mew=3, label="target or cap")
         ax.set_xticks(x, [str(y) for y in years], fontsize=7)

@@ -11,9 +11,9 @@ one that words them; a new model output is plugged in by changing only the numbe
 | 2030 emissions, and how they are reached | `emissions_numbers` | `_say_emissions` |
 | what to build now | `build_now_numbers` | `_say_build_now` |
 
-"What does not fit in time" is, today, the demand that falls back to the fossil route (`unmet`,
-TWh) in the delivery window plus the capacity targets missed there; `delivery_gap` replaces
-`unmet` when a run carries it (see `_delivery_gap`). "Built" means built by the model
+"What does not fit in time" is the delivery gap (`delivery_gap`, TWh: green demand that cannot
+be delivered in time; `unmet` for runs without it, see `_delivery_gap`) in the delivery window,
+plus the capacity targets missed there. "Built" means built by the model
 (`new_capacity` summed over the model years up to the year), never assets that already exist.
 """
 
@@ -30,7 +30,7 @@ import xarray as xr
 from npvi_model import analysis
 from npvi_model.analysis.built import added_since_start, built_by_model
 from npvi_model.report import fmt
-from npvi_model.report.texts import carrier_word, t, tech_word
+from npvi_model.report.texts import TEXTS, carrier_word, t, tech_word
 
 #: the year the "now" questions look at: emissions in 2030, capacity to build by 2030
 NOW_YEAR = 2030
@@ -376,9 +376,9 @@ def _say_emissions(n: EmissionsNumbers, lang: str) -> str:
         )
     causes = sorted(n.by_cause_mt.items(), key=lambda kv: -kv[1])
     listed = ", ".join(
-        f"{t('cause_' + c, lang)} {fmt.with_unit(v, 'Mt', lang)}"
+        f"{t('cause_' + c, lang) if 'cause_' + c in TEXTS else c} {fmt.with_unit(v, 'Mt', lang)}"
         for c, v in causes
-        if v > fmt.NOISE
+        if abs(v) > fmt.NOISE
     )
     if listed:
         text += " " + t("emissions_causes", lang).format(causes=listed)

@@ -67,6 +67,31 @@ def from_frame(
     )
 
 
+def gaps_tables(tables: dict[str, pd.DataFrame], lang: str) -> list[ReportTable]:
+    """The national delivery gap per quantity unit and the cost gap per cost unit, then
+    whether each year fits in time (from analysis/gaps.py)."""
+    if "gaps_national" not in tables:
+        return []
+    g = tables["gaps_national"]
+    out = []
+    for unit, sub in g.groupby("quantity_unit", sort=False):
+        frame = sub[["scenario", "year", "carrier", "demand", "delivery_gap"]].copy()
+        frame["share"] = (100 * sub["delivery_gap_share"]).round(1)
+        heads = {"scenario": "path", "delivery_gap": "delivery gap", "share": "share (%)"}
+        caption = {"en": f"Delivery gap ({unit})", "nl": f"Leveringsgat ({unit})"}[lang]
+        out.append(from_frame(caption, frame, heads, lang, 60))
+    for unit, sub in g.groupby("cost_unit", sort=False):
+        frame = sub[["scenario", "year", "carrier", "cost_gap"]]
+        caption = {"en": f"Cost gap ({unit})", "nl": f"Onrendabele top ({unit})"}[lang]
+        out.append(from_frame(caption, frame, {"scenario": "path", "cost_gap": unit}, lang, 60))
+    if "delivery_fit" in tables:
+        fit = tables["delivery_fit"][["scenario", "year", "fits", "short", "binding_limits"]]
+        caption = {"en": "Does the demand fit in time?", "nl": "Past de vraag op tijd?"}[lang]
+        heads = {"scenario": "path", "short": "short of", "binding_limits": "what holds it back"}
+        out.append(from_frame(caption, fit, heads, lang, 40))
+    return out
+
+
 def access_tables(tables: dict[str, pd.DataFrame], lang: str) -> list[ReportTable]:
     fa = tables["first_access"]
     fa = fa[fa["carrier"].isin(["electricity", "hydrogen"])]

@@ -76,8 +76,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "In {span} wordt alle vraag naar elektriciteit en waterstof groen gedekt.",
     },
     "gap_some": {
-        "en": "In {span}, {per_carrier} fall back to fossil supply ({share} of demand).",
-        "nl": "In {span} valt {per_carrier} terug op fossiel aanbod ({share} van de vraag).",
+        "en": "In {span}, {per_carrier} of green demand cannot be delivered in time (delivery "
+        "gap, {share} of demand); it falls back to the fossil route.",
+        "nl": "In {span} kan {per_carrier} van de groene vraag niet tijdig geleverd worden "
+        "(leveringsgat, past niet tijdig: {share} van de vraag); dat valt terug op de fossiele "
+        "route.",
     },
     "gap_largest": {
         "en": "Largest: {carrier} in {cluster}, {value} in {year}.",
@@ -158,6 +161,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Tot {year} komt er geen capaciteit bij bovenop wat er aan het begin staat.",
     },
     "cause_other_processes": {"en": "other processes", "nl": "overige processen"},
+    "cause_assumed_process_abatement": {
+        "en": "assumed process abatement",
+        "nl": "aangenomen procesreductie",
+    },
+    "cause_electrification_credit": {
+        "en": "assumed electrification credit",
+        "nl": "aangenomen elektrificatiekrediet",
+    },
     "cause_electricity_fallback": {
         "en": "missing green electricity",
         "nl": "ontbrekende groene elektriciteit",
@@ -174,6 +185,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "carrier_hydrogen": {"en": "hydrogen", "nl": "waterstof"},
     "carrier_co2": {"en": "CO2", "nl": "CO2"},
     # ------------------------------------------------------------------ sections
+    "s_gaps": {
+        "en": "Delivery gap and cost gap",
+        "nl": "Leveringsgat en onrendabele top",
+    },
+    "s_gaps_text": {
+        "en": "Two different gaps. The delivery gap (past niet tijdig) is green demand that "
+        "cannot be met because supply or infrastructure cannot be there in time; it falls back "
+        "to the fossil route and emits. The cost gap (onrendabele top) is how much dearer the "
+        "green supply that can be delivered is than the fossil route, per MWh or tonne "
+        "(negative: green is cheaper). Tables are per unit; see docs/gaps.md.",
+        "nl": "Twee verschillende gaten. Het leveringsgat (past niet tijdig) is groene vraag "
+        "die niet gedekt kan worden omdat aanbod of infrastructuur er niet op tijd is; die valt "
+        "terug op de fossiele route en stoot uit. De onrendabele top is hoeveel duurder het "
+        "groene aanbod dat wel geleverd kan worden is dan de fossiele route, per MWh of ton "
+        "(negatief: groen is goedkoper). De tabellen zijn per eenheid; zie docs/gaps.md.",
+    },
     "s_access": {
         "en": "Which clusters get green energy, and when",
         "nl": "Welke clusters hebben wanneer toegang tot groene energie",

@@ -97,6 +97,8 @@ def test_run_a_dict_scenario_with_overrides(tmp_path):
         out=tmp_path,
     )
     assert res.name == "tiny" and res.years == [2030]
+    assert set(res.gaps()["carrier"]) == {"electricity", "hydrogen", "co2"}
+    assert list(res.delivery_fit()["year"]) == [2030]
     assert json.loads(res.ds.attrs["provenance"])["parameters.discount_rate"] == "--set"
     assert (tmp_path / "tiny" / "results.nc").is_file()
     assert npvi_model.load(tmp_path / "tiny").years == [2030]

@@ -78,6 +78,18 @@ class Results:
         """Emissions per year against the cap or target, the gap split by cause."""
         return analysis.emissions_vs_targets(self.ds)
 
+    def gaps(self) -> pd.DataFrame:
+        """Delivery gap and cost gap per carrier and year, national (analysis/gaps.py)."""
+        from npvi_model.analysis.gaps import gaps_national
+
+        return gaps_national(self.ds)
+
+    def delivery_fit(self) -> pd.DataFrame:
+        """Per year: does the demand fit in time, and if not, what holds it back."""
+        from npvi_model.analysis.gaps import delivery_fit
+
+        return delivery_fit(self.ds)
+
     def key_messages(self, lang: str = "en") -> list[tuple[str, str]]:
         """The report's key messages for this run: (question, sentence) pairs."""
         from npvi_model.report import messages

@@ -300,11 +300,14 @@ def build_report(
     lang: str = "en",
     svg: bool = False,
     extra_sections: Sequence[Mapping] = (),
+    force: bool = False,
 ) -> Path:
     """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
     Writes `report.html` (self-contained, PNGs embedded) and `figures/<stem>.png` (and `.svg`
-    when `svg`) into `out_dir`, atomically. `lang` is "en" or "nl". `extra_sections` are
+    when `svg`) into `out_dir`, atomically: a staging folder replaces `out_dir` only when
+    complete, and only if npvi made it (`output_dirs.npvi_output_dir`, kind "report"; `force`
+    allows npvi output of another kind). `lang` is "en" or "nl". `extra_sections` are
     rendered after the built-in sections, each a dict {"key": str, "title": str, "text": str
     (paragraphs separated by a blank line), "figures": [(caption, matplotlib Figure)],
     "tables": [(caption, pandas DataFrame)]}; they are checked before anything is written
@@ -312,9 +315,13 @@ def build_report(
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    from npvi_model.output_dirs import check_output_dir, npvi_output_dir
+
     for section in extra_sections:
         check_extra_section(section)
-    datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(result_dirs)]
+    check_output_dir(out_dir, "report", force, result_dirs)  # before the work
+    dirs = analysis.find_result_dirs(result_dirs)
+    datasets = [analysis.load_results(d) for d in dirs]
     names = analysis._unique_names(datasets)
     tables = analysis.comparison_tables(datasets)
     built = tables["no_regret_new"]
@@ -326,7 +333,7 @@ def build_report(
     sections = _sections(datasets, names, tables, built, lang)
     sections += [_extra(s, lang) for s in extra_sections]
     out_dir = Path(out_dir).resolve()
-    with analysis.atomic_output_dir(out_dir) as tmp:
+    with npvi_output_dir(out_dir, "report", force, inputs=[*result_dirs, *dirs]) as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         for section in sections:

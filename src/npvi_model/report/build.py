@@ -234,6 +234,11 @@ def _sections(
     return [gaps, access, capacity, bottlenecks, emissions, paths, no_regret, supply]
 
 
+def _plain_index(df: pd.DataFrame) -> bool:
+    """True when the index carries no information (0, 1, 2, ... without a name)."""
+    return isinstance(df.index, pd.RangeIndex) and df.index.name is None
+
+
 def _extra(section: Mapping, lang: str) -> Section:
     check_extra_section(section)
     key = section["key"]
@@ -245,7 +250,10 @@ def _extra(section: Mapping, lang: str) -> Section:
             ReportFigure(f"{key}_{i + 1}", caption, fig)
             for i, (caption, fig) in enumerate(section.get("figures", []))
         ],
-        [tabs.from_frame(caption, df, lang=lang) for caption, df in section.get("tables", [])],
+        [
+            tabs.from_frame(caption, df if _plain_index(df) else df.reset_index(), lang=lang)
+            for caption, df in section.get("tables", [])
+        ],
     )
 
 

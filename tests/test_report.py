@@ -78,7 +78,7 @@ def test_extra_sections_render_after_the_built_in_ones(runs, tmp_path):
     assert 'href="#robust"' in text
     assert "<p>Second paragraph.</p>" in text and EVIL not in text
     assert "1.23" in text and "1.23456" not in text
-    assert (tmp_path / "r" / "figures" / "robust_1.png").is_file()
+    assert (tmp_path / "r" / "figures" / "robust_0.png").is_file()
 
 
 @pytest.mark.parametrize(

@@ -247,7 +247,7 @@ def _extra(section: Mapping, lang: str) -> Section:
         section["title"],
         _paragraphs(section["text"]),
         [
-            ReportFigure(f"{key}_{i + 1}", caption, fig)
+            ReportFigure(f"{_slug(key)}_{i}", caption, fig)
             for i, (caption, fig) in enumerate(section.get("figures", []))
         ],
         [

@@ -14,7 +14,7 @@ from fake_results import make_results, make_three_paths
 
 from npvi_model import analysis
 from npvi_model.cf_layout import from_file, to_file
-from npvi_model.results_io import write_results
+from npvi_model.results_io import check_results_file, write_results
 
 
 def _varied():
@@ -57,6 +57,8 @@ def test_file_layout_has_one_unit_per_variable_and_joins_back(tmp_path):
     xr.testing.assert_equal(analysis.load_results(folder), ds)
     with xr.open_dataset(folder / "results.nc") as raw:
         assert "demand" not in raw and "demand_TWh" in raw
+    # the command line takes the folder as a result (the split variables count as present)
+    assert check_results_file(folder) == []
 
 
 def test_json_attributes_are_json(tmp_path):

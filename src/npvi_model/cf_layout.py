@@ -169,9 +169,17 @@ def _original_dims(name: str, da: xr.DataArray) -> tuple[str, ...]:
     return tuple(da.dims)
 
 
+def stored_variables(ds: xr.Dataset) -> set[str]:
+    """Names of the in-memory variables a file holds: its own, plus those split by unit."""
+    names = {str(n) for n in ds.data_vars}
+    return names | {
+        str(ds[n].attrs["npvi_split_of"]) for n in ds.data_vars if "npvi_split_of" in ds[n].attrs
+    }
+
+
 def single_units(ds: xr.Dataset) -> dict[str, str]:
     """{variable: units} of a file-layout Dataset (for checks: no unit holds '|')."""
     return {str(n): str(ds[n].attrs.get("units", "")) for n in ds.data_vars}
 
 
-__all__ = ["from_file", "single_units", "to_file", "unit_slug"]
+__all__ = ["from_file", "single_units", "stored_variables", "to_file", "unit_slug"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from npvi_model.cf_layout import from_file, to_file
+from npvi_model.cf_layout import from_file, stored_variables, to_file
 from npvi_model.errors import Problem
 from npvi_model.output_dirs import absolute_path, ensure_runs_dir, npvi_output_dir
 from npvi_model.outputs import OUTPUT_VARIABLES
@@ -96,7 +96,8 @@ def check_results_file(folder: Path) -> list[Problem]:
     try:
         with xr.open_dataset(path, engine="netcdf4") as ds:
             missing = [f"attribute {a!r}" for a in REQUIRED_ATTRS if a not in ds.attrs]
-            missing += [f"variable {v!r}" for v in REQUIRED_VARIABLES if v not in ds]
+            present = stored_variables(ds)
+            missing += [f"variable {v!r}" for v in REQUIRED_VARIABLES if v not in present]
     except Exception as err:  # noqa: BLE001 - netCDF4 raises OSError, ValueError, KeyError, ...
         reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
         return [

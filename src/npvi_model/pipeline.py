@@ -21,6 +21,7 @@ from npvi_model.extract import extract
 from npvi_model.extract_gaps import national_gaps
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
+from npvi_model.model.tie_breaks import discounted_tie_break_meur
 from npvi_model.results_io import write_results
 from npvi_model.scenario import ResolvedScenario, resolve
 from npvi_model.solve import solve
@@ -136,6 +137,7 @@ def solve_scenario(
     say("extracting results")
     t2 = time.perf_counter()
     ds = extract(model, inputs, result.duals)
+    tie_break_meur = discounted_tie_break_meur(model)
     timing["extract"] = time.perf_counter() - t2
     timing["total"] = time.perf_counter() - t0
     meta = {
@@ -150,7 +152,9 @@ def solve_scenario(
         "solver_options": json.dumps(result.options),
         "solver_status": result.status,
         "solver_termination": result.termination,
-        "objective_eur": result.objective_meur * 1e6,
+        "objective_eur": (result.objective_meur - tie_break_meur) * 1e6,
+        "tie_break_cost_eur": tie_break_meur * 1e6,
+        "objective_with_tie_breaks_eur": result.objective_meur * 1e6,
         "time_resolution": inputs.attrs["time_resolution"],
         "n_slices": int(inputs.sizes["slice"]),
         "green_access_threshold": float(inputs.attrs["green_access_threshold"]),
@@ -184,6 +188,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
         "scenario": ds.attrs["scenario"],
         "status": ds.attrs["solver_status"],
         "objective_eur": ds.attrs["objective_eur"],
+        "tie_break_cost_eur": ds.attrs.get("tie_break_cost_eur", 0.0),
         "units": {
             "unmet": "TWh (electricity, hydrogen), Mt (co2)",
             "delivery_gap": "TWh (electricity, hydrogen), Mt (co2); null in a cost-only solve",

@@ -185,7 +185,8 @@ def first_access(tables: Mapping[str, pd.DataFrame]):  # noqa: ANN201
             cells.append(f"{e} / {h}".replace("never", "-"))
         rows.append(cells)
     return _table(
-        "First year of green access: electricity / hydrogen (- = not by the last year)",
+        "First year of green access: electricity / hydrogen (- = not by the last year; "
+        "shared supply allocated pro rata to demand)",
         ["cluster", *(wrap_name(n) for n in names)],
         rows,
         set(),
@@ -229,7 +230,8 @@ def bottlenecks(tables: Mapping[str, pd.DataFrame], top: int = 3):  # noqa: ANN2
             [
                 wrap_name(r.scenario),
                 str(r.rank_in_unit),
-                _short_label(r.label.rsplit(", ", 1)[0]),
+                _short_label(r.label.rsplit(", ", 1)[0])
+                + (" (+)" if bool(getattr(r, "can_grow", False)) else ""),
                 str(r.year),
                 number(r.marginal_value_eur_per_unit_yr / 1e3),
             ]
@@ -237,7 +239,7 @@ def bottlenecks(tables: Mapping[str, pd.DataFrame], top: int = 3):  # noqa: ANN2
         ]
         out.append(
             _table(
-                f"Top {top} binding limits in {unit} per path",
+                f"Top {top} binding limits in {unit} per path ((+) = may still be expanded)",
                 ["path", "#", "limit", "year", f"k EUR per\n{unit} a year"],
                 rows,
                 {1, 4},
@@ -352,6 +354,21 @@ def print_comparison(tables: Mapping[str, pd.DataFrame], console=None) -> None: 
     if "bottlenecks" in tables:
         for table in bottlenecks(tables):
             console.print(table)
+    first = tables.get("first_connections")
+    if first is not None and not first.empty:
+        console.print("Value of a first connection where none exists (upper bound):")
+        for r in first.head(10).itertuples():
+            console.print(
+                textwrap.fill(
+                    f"- {r.scenario}: {r.sentence}",
+                    width=min(width, WIDTH),
+                    subsequent_indent="  ",
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                ),
+                highlight=False,
+                markup=False,
+            )
     if "emissions_vs_targets" in tables:
         console.print(emissions(tables))
     if "no_regret_new" in tables:

@@ -145,7 +145,11 @@ def _sections(
     def per_path(df: pd.DataFrame, name: str) -> pd.DataFrame:
         return df[df["scenario"] == name]
 
-    access = Section("access", t("s_access", lang), [t("s_access_text", lang)])
+    access = Section(
+        "access",
+        t("s_access", lang),
+        [t("s_access_text", lang).format(rule=getattr(analysis, "ALLOCATION_RULE_TEXT", ""))],
+    )
     supply = Section("supply", t("s_supply", lang), [t("s_supply_text", lang)])
     bottlenecks = Section("bottlenecks", t("s_bottlenecks", lang), [t("s_bottlenecks_text", lang)])
     for ds, name, slug in zip(datasets, names, slugs, strict=True):

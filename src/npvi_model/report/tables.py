@@ -152,6 +152,8 @@ def bottleneck_tables(
     for unit, sub in b[b["rank_in_unit"] <= top].groupby("limit_unit", sort=False):
         frame = sub[["scenario", "rank_in_unit", "label", "year"]].copy()
         frame["label"] = frame["label"].str.rsplit(", ", n=1).str[0]
+        if "can_grow" in sub:
+            frame["label"] += sub["can_grow"].map(lambda g: " (+)" if g else "")
         frame["value"] = sub["marginal_value_eur_per_unit_yr"] / 1e3
         heads = {
             "scenario": "path",
@@ -165,6 +167,21 @@ def bottleneck_tables(
             "nl": f"Top {top} knellende grenzen in {unit} (duizend euro per {unit} per jaar)",
         }[lang]
         out.append(from_frame(caption, frame, heads, lang, 60))
+    first = tables.get("first_connections")
+    if first is not None and not first.empty:
+        caption = {
+            "en": "Value of a first connection where none exists (upper bound)",
+            "nl": "Waarde van een eerste aansluiting waar die er niet is (bovengrens)",
+        }[lang]
+        out.append(
+            from_frame(
+                caption,
+                first[["scenario", "sentence"]],
+                {"scenario": "path", "sentence": "what it would be worth"},
+                lang,
+                30,
+            )
+        )
     return out
 
 

@@ -208,10 +208,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "s_access_text": {
         "en": "The share of each cluster's demand met by green supply, per model year. A tick "
         "marks the years in which the share reaches the access threshold; the first such year "
-        "is the year the cluster gets access.",
+        "is the year the cluster gets access. Allocation rule: {rule}",
         "nl": "Het aandeel van de vraag van elk cluster dat groen gedekt wordt, per modeljaar. "
         "Een vinkje markeert de jaren waarin het aandeel de drempel voor toegang haalt; het "
-        "eerste zo'n jaar is het jaar waarin het cluster toegang krijgt.",
+        "eerste zo'n jaar is het jaar waarin het cluster toegang krijgt. Toedeling: {rule}",
     },
     "s_supply": {"en": "Demand and supply per cluster", "nl": "Vraag en aanbod per cluster"},
     "s_supply_text": {
@@ -248,9 +248,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Knelpunten: netcongestie en andere knellende grenzen",
     },
     "s_bottlenecks_text": {
-        "en": "A limit binds when more of it would lower the system cost. The bar is what one "
-        "more unit would be worth for one year, in euro per unit of the limit. Values compare "
-        "only within one unit. Grid connection limits show grid congestion (netcongestie).",
+        "en": "A limit binds when more of it would lower the system cost. Only limits that exist "
+        "in that year are ranked; the bar is what one more unit would save in one year, in euro "
+        "per unit of the limit, comparable only within one unit. A limit marked (+) may still "
+        "be expanded that year: its value is then at most what one more unit costs, unless a "
+        "build limit holds the building back. Where an asset does not exist, the value of a "
+        "first connection is listed apart, as an upper bound. Grid connection limits show grid "
+        "congestion (netcongestie).",
         "nl": "Een grens knelt als meer ervan de systeemkosten zou verlagen. De balk is wat één "
         "eenheid meer een jaar lang waard is, in euro per eenheid van de grens. Waarden zijn "
         "alleen binnen één eenheid vergelijkbaar. Grenzen van netaansluitingen tonen "

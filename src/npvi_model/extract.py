@@ -212,7 +212,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds = ds.assign_coords(technology=techs)
     ds["capacity"] = (("technology", "cluster", "year"), capacity)
     ds["new_capacity"] = (("technology", "cluster", "year"), new_capacity)
-    ds["capacity"].attrs["units_by_technology"] = str({t: CAPACITY_UNIT[t] for t in techs})
+    ds["capacity"].attrs["units_by_technology"] = json.dumps({t: CAPACITY_UNIT[t] for t in techs})
 
     links = [a for a in d.assets if d.asset_tech[a] in LINK_TECHNOLOGIES]
     link_cap = np.array([[cap[(a, y)] for y in years] for a in links]).reshape(len(links), nY)
@@ -340,8 +340,8 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["policy_target"].attrs["note"] = (
         f"offshore_wind_gw is the industry share of the national target (x {share:g})"
     )
-    ds["source"].attrs["by_carrier"] = str(SUPPLY_SOURCES)
-    ds["cluster"].attrs["names"] = str(CLUSTERS)
+    ds["source"].attrs["by_carrier"] = json.dumps(SUPPLY_SOURCES)
+    ds["cluster"].attrs["names"] = json.dumps(CLUSTERS)
     return ds
 
 

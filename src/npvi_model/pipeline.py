@@ -245,13 +245,15 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    overrides: dict | None = None,
     force: bool = False,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder.
+    """Resolve (with `overrides`, see `scenario.resolve`), solve and write one scenario;
+    return its result folder.
 
     The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
     costs no solve time."""
-    resolved = resolve(path, allow_outside=allow_outside)
+    resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     check_run_output(Path(out_dir), [resolved.scenario.name], force)
     t0 = time.perf_counter()
     ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)

@@ -7,6 +7,7 @@ as a readable text diff. After an intended change, regenerate with
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from pathlib import Path
 
@@ -97,6 +98,8 @@ def tiny_instance():
         green_shortfall_value_eur_per_t=500.0,
         rfnbo_gap_penalty_eur_per_mwh=400.0,
     )
+    # national electrolyser pace 0.15 GW/yr: 0.15 GW in 2030 (block 2030), 0.75 GW in 2035
+    ds.attrs["national_build_limits"] = json.dumps({"electrolyser": [[2026, 0.15]]})
     return ds
 
 

@@ -39,6 +39,7 @@ PLAIN = {
     "electrolyser": "electrolyser capacity",
     "offshore_wind_landing": "offshore wind landing",
     "national_offshore_wind": "national offshore wind roadmap",
+    "electrolyser_national_pace": "national electrolyser build pace",
     "power_system_renewable_surplus": "renewable surplus of the power system",
     "power_system_dispatchable": "dispatchable capacity of the power system",
 }
@@ -569,6 +570,17 @@ def _add_limit_values(ds, model, duals, dw) -> None:
                 value,
                 rate,
             )
+    # the national build pace of a technology (model/investment.py national_pace): the limit
+    # is the country's pace, outside the clusters' reach, so it cannot grow
+    for (tech, y), value in _dual_array(model.national_pace, duals).items():
+        if value:
+
+            def pace(tech=tech):
+                index = model.national_pace
+                limit = [float(index[tech, v].upper) if (tech, v) in index else 0.0 for v in years]
+                return limit, [0.0] * len(years)
+
+            add(f"{tech}_national_pace", "NL", CAPACITY_UNIT[tech], y, value, pace)
     keys = sorted(rows)
 
     def stack(table):

@@ -443,6 +443,14 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario, data_
     ds["earliest_new_year"] = ("asset", earliest)
     ds["max_new_capacity"] = ("asset", max_new)
     ds["max_build_per_year"] = ("asset", max_rate)
+    # national build pace per technology: [[from_year, max new capacity per calendar year], ...]
+    national = tables["national_build_limits"].sort_values(["technology", "from_year"])
+    ds.attrs["national_build_limits"] = json.dumps(
+        {
+            str(tech): [[int(r.from_year), float(r.max_new_per_year)] for r in rows.itertuples()]
+            for tech, rows in national.groupby("technology", sort=True)
+        }
+    )
     for par in ("capex", "fom", "lifetime", "efficiency"):
         ds[par] = (("asset", "year"), np.array([costs[k[0]][par] for k in keys]))
     missing = [

@@ -448,6 +448,29 @@ _register(
 )
 _register(
     TableSpec(
+        "national_build_limits",
+        "National build pace of a technology (schedule): the most new capacity, summed over all "
+        "locations, that may come into service per calendar year, from `from_year` on until a "
+        "later row of the same technology replaces it. Technologies without a row have no "
+        "national pace limit (only the per-location build rates of `expansion_limits`).",
+        (
+            Column("technology", "str", "technology", allowed=TECHNOLOGIES),
+            Column("from_year", "int", "first calendar year this pace applies", "-", 1990, 2100),
+            Column(
+                "max_new_per_year",
+                "float",
+                "cap on new capacity in the whole country per calendar year; unit in `unit`",
+                minimum=0.0,
+            ),
+            Column("unit", "str", "capacity unit of the technology"),
+            *_source(),
+        ),
+        key=("technology", "from_year"),
+        unit_rules={"technology": CAPACITY_UNIT},
+    )
+)
+_register(
+    TableSpec(
         "technology_costs",
         "Techno-economic parameters by technology and year (interpolated linearly between the "
         "years given, held flat outside them). Costs in EUR(2020).",

@@ -85,3 +85,47 @@ def test_pace_limit_counts_the_calendar_years_of_the_block():
     assert national_pace_limit(schedule, 2031, 2035) == pytest.approx(8.0)
     assert national_pace_limit(schedule, 2025, 2030) is None
     assert national_pace_limit(schedule, 2026, 2030) == pytest.approx(5.0)
+
+
+def test_committed_projects_use_the_national_pace_first():
+    """Years 2025 and 2030 (year weight 1: the 2030 block is the calendar years 2026..2030, 5
+    years); pace 0.2 GW/yr -> 5 x 0.2 = 1.0 GW in the block. A committed project of 0.4 GW at A
+    comes into service in 2030 (existing 0 in 2025, 0.4 in 2030), so new builds may add at
+    most 1.0 - 0.4 = 0.6 GW nationally, though A and B could build 2 GW/yr each and need
+    2 x 1 GW of electrolyser in all."""
+    assets = [
+        {"tech": "offshore_wind", "loc": "A", "existing": 10.0},
+        {"tech": "offshore_wind", "loc": "B", "existing": 10.0},
+        {
+            "tech": "electrolyser",
+            "loc": "A",
+            "existing": {2030: 0.4},
+            "max_new": 10.0,
+            "earliest": 2030,
+            "rate": 2.0,
+            "capex": 30.0,
+        },
+        {
+            "tech": "electrolyser",
+            "loc": "B",
+            "max_new": 10.0,
+            "earliest": 2030,
+            "rate": 2.0,
+            "capex": 30.0,
+        },
+    ]
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        years=(2025, 2030),
+        slice_weights=(8760.0,),
+        wind_cf=(1.0,),
+        assets=assets,
+    )
+    ds["hydrogen_demand_twh"][:] = 4.38
+    ds.attrs["national_build_limits"] = json.dumps({"electrolyser": [[2026, 0.2]]})
+    m, _ = solve_micro(ds)
+    built = val(m.new_capacity, "electrolyser:A", 2030) + val(
+        m.new_capacity, "electrolyser:B", 2030
+    )
+    assert built == pytest.approx(0.6)
+    assert m.national_pace["electrolyser", 2030].upper() == pytest.approx(0.6)

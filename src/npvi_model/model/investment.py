@@ -15,9 +15,11 @@ For every asset a (a technology at a location) and model year y:
   is thus counted year by year, and is in service from the model year that ends the block.
 - `national_pace[g, y]` (`national_build_limits.csv`): for each technology g with a national
   pace and each model year y, the sum over all its assets (all clusters) of new[a, y]
-  <= sum over the calendar years k of the block (previous model year < k <= y) of pace[g, k]
-  [GW/yr x yr = GW], pace[g, k] being the row in force in year k. Same year counting as
-  `build_rate`; a block with a year before the first row has no national limit.
+  <= max(0, sum over the calendar years k of the block (previous model year < k <= y) of
+  pace[g, k] - committed[g, y]) [GW/yr x yr = GW], pace[g, k] being the row in force in year
+  k and committed[g, y] the scheduled capacity (committed projects) that comes into service in
+  the block. Same year counting as `build_rate`; a block with a year before the first row has
+  no national limit.
 - `landing_limit[c, y]`: offshore wind landing at cluster c <= the cluster's landing limit (GW).
 - `wind_roadmap[y]`: industry's offshore wind (all landing clusters plus offshore electrolysis)
   == the industry share of the national roadmap, shifted by the delay (`schedule` mode, the
@@ -164,16 +166,30 @@ def national_pace_limit(
 
 def add_national_pace(m: pyo.ConcreteModel, buildable: list, block_start: dict) -> None:
     """national_pace[g, y]: sum over assets a of technology g of new[a, y]
-    <= sum over calendar years k in (previous model year, y] of pace[g, k] [GW]."""
+    <= max(0, sum over calendar years k in (previous model year, y] of pace[g, k]
+              - committed[g, y]) [GW],
+    committed[g, y] = sum over assets a of g of max(0, existing[a, y] - existing[a, y_prev]):
+    the scheduled projects (e.g. `electrolyser_projects.csv`) that come into service in the
+    block use the same national pace first."""
     d = m.data
+    p = d.params
     schedules = json.loads(d.attrs.get("national_build_limits", "{}"))
     rows = {}
     for tech, schedule in sorted(schedules.items()):
-        for y in d.years:
+        for i, y in enumerate(d.years):
             builds = [(a, v) for (a, v) in buildable if v == y and d.asset_tech[a] == tech]
             limit = national_pace_limit(schedule, int(block_start[y]) + 1, y)
-            if builds and limit is not None:
-                rows[(tech, y)] = (builds, limit)
+            if not builds or limit is None:
+                continue
+            committed = sum(
+                max(
+                    0.0,
+                    p["existing_capacity"][(a, y)] - p["existing_capacity"][(a, d.years[i - 1])],
+                )
+                for a in d.assets_of(tech)
+                if i > 0
+            )
+            rows[(tech, y)] = (builds, max(0.0, limit - committed))
     m.national_pace = pyo.Constraint(
         sorted(rows),
         rule=lambda m, g, y: (

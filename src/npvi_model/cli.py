@@ -78,6 +78,7 @@ def run(
             )
         )
     folders = []
+    warm_starts: dict = {}  # structure -> optimal basis: each path starts from the previous one
     try:
         if len(files) > 1:  # check every scenario before solving any: bad input writes nothing
             from npvi_model.data_io import default_data_dir
@@ -105,6 +106,7 @@ def run(
                     allow_outside=allow_outside_extends,
                     progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"),
                     tee=tee,
+                    warm_starts=warm_starts,
                 )
             console.print(f"[green]solved[/green] {path} -> {folder}", highlight=False)
             folders.append(folder)

@@ -14,8 +14,10 @@ import pyomo.environ as pyo
 import xarray as xr
 
 import npvi_model
+from npvi_model.budget import TimeBudget
 from npvi_model.data_io import default_data_dir
 from npvi_model.extract import extract
+from npvi_model.handoff import CompiledLP, compile_lp
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
 from npvi_model.results_io import write_results
@@ -39,29 +41,16 @@ def prepare(
     return reduce_time(inputs, resolution, days)
 
 
-#: above this many constraints the non-zero count (a standard-form compile) is skipped
+#: above this many constraints the non-zero count (a standard-form compile) is skipped when the
+#: model is not compiled anyway (the `pyomo` solver interface)
 NONZERO_COUNT_MAX_CONSTRAINTS = 1_000_000
 
 
-def nonzeros(model: pyo.ConcreteModel) -> dict:
-    """Non-zeros of the constraint matrix per constraint family, and in total."""
-    import numpy as np
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
-    form = LinearStandardFormCompiler().write(model, mixed_form=True)
-    per_row = np.diff(form.A.tocsr().indptr)
-    families: dict[str, int] = {}
-    for row, count in zip(form.rows, per_row, strict=True):
-        name = row.constraint.parent_component().local_name
-        families[name] = families.get(name, 0) + int(count)
-    return {"nonzeros": dict(sorted(families.items())), "n_nonzeros": int(per_row.sum())}
-
-
-def model_fingerprint(model: pyo.ConcreteModel) -> dict:
+def model_fingerprint(model: pyo.ConcreteModel, compiled: CompiledLP | None = None) -> dict:
     """Counts of variables, constraints and non-zeros per family (component), and in total.
 
-    Non-zeros are counted on models up to NONZERO_COUNT_MAX_CONSTRAINTS rows (a few seconds at
-    the reference scale); on larger ones they are left out."""
+    Non-zeros come from `compiled` (the matrix the solver gets, so no second compile); without
+    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows."""
     variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
@@ -72,9 +61,18 @@ def model_fingerprint(model: pyo.ConcreteModel) -> dict:
         "n_variables": sum(variables.values()),
         "n_constraints": sum(constraints.values()),
     }
-    if out["n_constraints"] <= NONZERO_COUNT_MAX_CONSTRAINTS:
-        out.update(nonzeros(model))
+    if compiled is None and out["n_constraints"] <= NONZERO_COUNT_MAX_CONSTRAINTS:
+        compiled = compile_lp(model)
+    if compiled is not None:
+        out["nonzeros"] = compiled.nonzeros_per_family()
+        out["n_nonzeros"] = compiled.n_nonzeros
     return out
+
+
+def structure_key(fingerprint: dict) -> str:
+    """Models with the same key have the same variables and constraints (families and counts),
+    hence the same matrix shape: a basis of one is a valid start for the other."""
+    return json.dumps([fingerprint["variables"], fingerprint["constraints"]], sort_keys=True)
 
 
 def versions() -> dict:
@@ -98,28 +96,55 @@ def solve_scenario(
     hours: str | None = None,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    budget: TimeBudget | None = None,
+    warm_starts: dict | None = None,
 ) -> tuple[xr.Dataset, dict]:
-    """Run every stage but the write; return the results and the summary."""
+    """Run every stage but the write; return the results and the summary.
+
+    `budget`: the run's wall-clock budget (default: the scenario's `time_limit_s` from now);
+    every stage up to the extract runs inside it. `warm_starts`: a dict shared by the scenarios
+    of one command, structure key -> optimal basis, used when `solver.warm_start` is on."""
     say = progress or (lambda _msg: None)
+    config = resolved.scenario.solver
+    budget = budget or TimeBudget(config.time_limit_s)
     timing: dict[str, float] = {}
     t0 = time.perf_counter()
     say("loading data")
-    inputs = prepare(resolved, data_dir, hours)
+    with budget.guard("loading the inputs"):
+        inputs = prepare(resolved, data_dir, hours)
     timing["inputs"] = time.perf_counter() - t0
     say(f"building the model ({inputs.sizes['slice']} slices x {inputs.sizes['year']} years)")
     t1 = time.perf_counter()
-    model = build_model(inputs)
+    with budget.guard("building the model"):
+        model = build_model(inputs)
     timing["build"] = time.perf_counter() - t1
-    fingerprint = model_fingerprint(model)
+    compiled = None
+    if config.interface == "direct":
+        with budget.guard("compiling the model"):
+            compiled = compile_lp(model)
+        timing["compile"] = compiled.seconds
+    with budget.guard("counting the model"):
+        fingerprint = model_fingerprint(model, compiled)
+    key = structure_key(fingerprint)
+    warm = None
+    if warm_starts is not None and config.warm_start and config.interface == "direct":
+        warm = warm_starts.get(key)
     say(
         f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
-        "constraints)"
+        "constraints" + (", warm start)" if warm is not None else ")")
     )
-    result = solve(model, resolved.scenario.solver, tee=tee)
-    timing["solve"] = result.solve_seconds
+    budget.check("handing the model to HiGHS")
+    result = solve(
+        model, config, tee=tee, time_limit_s=budget.remaining(), compiled=compiled, warm_basis=warm
+    )
+    if warm_starts is not None and result.basis is not None:
+        warm_starts[key] = result.basis
+    timing.update({k: v for k, v in result.timing.items() if k != "compile"})
+    timing["solve"] = result.solve_seconds + timing.get("compile", 0.0)
     say("extracting results")
     t2 = time.perf_counter()
-    ds = extract(model, inputs, result.duals)
+    with budget.guard("extracting the results"):
+        ds = extract(model, inputs, result.duals)
     timing["extract"] = time.perf_counter() - t2
     timing["total"] = time.perf_counter() - t0
     meta = {
@@ -142,6 +167,11 @@ def solve_scenario(
     }
     ds.attrs.update(meta)
     summary = make_summary(ds, timing, fingerprint)
+    summary["solver"] = {
+        "interface": config.interface,
+        "iterations": result.iterations,
+        "warm_start": warm is not None,
+    }
     return ds, summary
 
 
@@ -199,11 +229,19 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    warm_starts: dict | None = None,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder."""
+    """Resolve, solve and write one scenario; return its result folder.
+
+    The scenario's `time_limit_s` bounds everything before the write (see `budget.py`)."""
+    start = time.perf_counter()
     resolved = resolve(path, allow_outside=allow_outside)
+    budget = TimeBudget(resolved.scenario.solver.time_limit_s)
+    budget.start = start  # the budget counts from the start of this scenario, resolve included
     t0 = time.perf_counter()
-    ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
+    ds, summary = solve_scenario(
+        resolved, data_dir, hours, progress, tee, budget=budget, warm_starts=warm_starts
+    )
     t_write = time.perf_counter()
     summary["timing_s"]["write"] = 0.0
     folder = write_results(Path(out_dir), ds, summary)
@@ -216,5 +254,7 @@ def run_scenario(
 
 
 def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:
-    """Run several scenarios one after another; return their result folders."""
-    return [run_scenario(Path(p), Path(out_dir), **kwargs) for p in paths]
+    """Run several scenarios one after another, each warm-started from the previous optimal
+    basis of the same structure (unless `solver.warm_start: false`); return their folders."""
+    warm_starts: dict = kwargs.pop("warm_starts", {})
+    return [run_scenario(Path(p), Path(out_dir), warm_starts=warm_starts, **kwargs) for p in paths]

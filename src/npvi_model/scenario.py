@@ -52,12 +52,19 @@ class TimeConfig(Strict):
 
 
 class SolverConfig(Strict):
-    """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS)."""
+    """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS).
+
+    `interface`: `direct` compiles the model once and hands it to highspy in one call (fast);
+    `pyomo` uses Pyomo's own highs interface (slow hand-off; kept as the reference).
+    `warm_start`: when several scenarios of the same structure are solved in one command,
+    start each from the previous optimal basis (simplex)."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
     threads: int = Field(1, ge=1, le=64)
     options: dict[str, float | int | bool | str] = Field(default_factory=dict)
+    interface: Literal["direct", "pyomo"] = "direct"
+    warm_start: bool = True
 
 
 class Parameters(Strict):

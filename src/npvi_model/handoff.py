@@ -93,11 +93,13 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
         matrix = matrix[keep]
         lower, upper = lower[keep], upper[keep]
         constraints = [c for c, k in zip(constraints, keep, strict=True) if k]
-    columns = list(form.columns)
+    order = _columns_by_first_row(matrix)
+    matrix = sp.csr_array(matrix.tocsc()[:, order])
+    columns = [form.columns[i] for i in order]
     bounds = [v.bounds for v in columns]
     col_lower = np.array([-INF if lb is None else lb for lb, _ in bounds], dtype=float)
     col_upper = np.array([INF if ub is None else ub for _, ub in bounds], dtype=float)
-    cost = form.c.toarray().ravel() if form.c.shape[0] else np.zeros(len(columns))
+    cost = form.c.toarray().ravel()[order]
     objective = form.objectives[0]
     return CompiledLP(
         columns=columns,
@@ -112,6 +114,17 @@ def compile_lp(model: pyo.ConcreteModel) -> CompiledLP:
         maximise=objective.sense == pyo.maximize,
         seconds=time.perf_counter() - start,
     )
+
+
+def _columns_by_first_row(matrix: sp.csr_array) -> np.ndarray:
+    """Column order: by the first row a column appears in, then the compiler's order (Pyomo's own
+    interface adds variables row by row like this); columns in no row come last."""
+    csc = sp.csc_array(matrix)
+    csc.sort_indices()
+    n_rows, n_cols = matrix.shape
+    starts = np.minimum(csc.indptr[:-1], max(csc.nnz - 1, 0))
+    first = np.where(np.diff(csc.indptr) > 0, csc.indices[starts], n_rows)
+    return np.lexsort((np.arange(n_cols), first))
 
 
 def highs_lp(lp: CompiledLP):

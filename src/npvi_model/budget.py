@@ -11,6 +11,7 @@ elsewhere (e.g. a worker thread) the budget is checked between stages only.
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
@@ -28,6 +29,17 @@ class TimeBudgetError(SolveError):
             "time_limit",
             f"the run reached its time limit of {limit_s:g} s while {stage}; nothing was written",
         )
+
+
+class _HideBudgetErrors(logging.Filter):
+    """Pyomo logs 'Rule failed ...' for any exception raised while it builds a component; the
+    budget's own exception is not such a failure, and the CLI prints its one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return TimeBudgetError.__name__ not in record.getMessage()
+
+
+_HIDE = _HideBudgetErrors()
 
 
 class TimeBudget:
@@ -60,6 +72,9 @@ class TimeBudget:
             def _expired(_signum, _frame):
                 raise TimeBudgetError(self.limit_s, stage)
 
+            handlers = logging.getLogger("pyomo").handlers + logging.getLogger().handlers
+            for handler in handlers:
+                handler.addFilter(_HIDE)
             previous = signal.signal(signal.SIGALRM, _expired)
             signal.setitimer(signal.ITIMER_REAL, max(self.remaining(), 1e-3))
         try:
@@ -68,4 +83,6 @@ class TimeBudget:
             if armed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
+                for handler in handlers:
+                    handler.removeFilter(_HIDE)
         self.check(stage)

@@ -49,6 +49,11 @@ class TimeConfig(Strict):
     electricity_profile: Literal[
         "industry_other_2019", "industry_other_2023", "industry_ict_2023", "flat"
     ] = "industry_other_2019"
+    full_hourly: Literal["two_step", "direct"] = Field(
+        "two_step",
+        description="8760 h: capacities at the typical days, then each year's hourly dispatch "
+        "with them fixed (two_step); or one full-hourly LP (direct)",
+    )
 
 
 class SolverConfig(Strict):

@@ -186,3 +186,12 @@ def test_shipped_path_at_two_days_direct_equals_pyomo():
     y_d, y_p = duals_by_name(r_d.duals), duals_by_name(r_p.duals)
     differ = [n for n in y_p if abs(y_d.get(n, 0.0) - y_p[n]) > 1e-6 * (1 + abs(y_p[n]))]
     assert len(differ) <= 1e-3 * len(y_p), differ[:10]
+
+
+def test_tee_shows_the_highs_log(capfd):
+    """`--tee` (solve(tee=True)) lets HiGHS write its log to the terminal; without it, silence."""
+    solve(hand_made_lp(pyo.minimize), DIRECT)
+    assert "HiGHS" not in capfd.readouterr().out
+    solve(hand_made_lp(pyo.minimize), DIRECT, tee=True)
+    out = capfd.readouterr().out
+    assert "HiGHS run time" in out and "Optimal" in out

@@ -1,5 +1,7 @@
-"""The pipeline, one stage after another: resolve -> inputs -> time slices -> build -> solve ->
-extract -> write. `run_scenario` is what `npvi run` calls for each scenario file.
+"""The pipeline, one stage after another: resolve -> inputs -> time slices -> build -> compile ->
+hand-off -> solve -> extract -> write, all before the write inside the run's time budget
+(`budget.py`). `run_scenario` is what `npvi run` calls for each scenario file; `--hours full`
+goes through `full_hourly.py` (two steps) unless `time.full_hourly: direct`.
 """
 
 from __future__ import annotations
@@ -107,7 +109,6 @@ def solve_scenario(
     say = progress or (lambda _msg: None)
     config = resolved.scenario.solver
     budget = budget or TimeBudget(config.time_limit_s)
-    timing: dict[str, float] = {}
     t0 = time.perf_counter()
     full = hours == "full" or (hours is None and resolved.scenario.time.resolution == "full")
     full_report = None

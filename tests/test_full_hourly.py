@@ -80,3 +80,44 @@ def test_dispatch_inputs_fix_the_plan():
     assert float(one["existing_capacity"].sel(asset="offshore_wind:A", year=2030)) == 2.5
     assert float(one["max_new_capacity"].sum()) == 0.0
     assert float(ds["existing_capacity"].sum()) == 0.0  # the full inputs are left as they were
+
+
+def test_yearly_dispatches_in_worker_processes_give_the_same_answer():
+    """Two model years (2030, 2035; year and discount weights 1) of the case above, dispatched
+    in two processes: each year as in the one-year case, 219 MEUR of fallback on 20 MEUR of
+    annuity, so 2 x 239 = 478 MEUR, the same as one after another."""
+
+    def two_years(slice_weights, wind_cf):
+        ds = micro_inputs(
+            years=(2030, 2035),
+            slice_weights=slice_weights,
+            wind_cf=wind_cf,
+            assets=[{"tech": "offshore_wind", "loc": "A", "max_new": 10.0, "capex": 300.0}],
+        )
+        ds["electricity_demand_twh"][:] = 8.76
+        return ds
+
+    plan = two_years((8760.0,), (0.5,))
+    hourly = two_years((4380.0, 4380.0), (1.0, 0.0))
+    resolved = SimpleNamespace(
+        scenario=SimpleNamespace(
+            solver=SolverConfig(time_limit_s=120), time=SimpleNamespace(typical_days=1)
+        )
+    )
+    answers = {}
+    for workers in (1, 2):
+        _, _, result, _, report = solve_two_step(
+            resolved,
+            lambda hours: hourly if hours == "full" else plan,
+            TimeBudget(120),
+            lambda _msg: None,
+            workers=workers,
+        )
+        answers[workers] = result.objective_meur
+        missed = [
+            y["unmet_missed_by_representative_days"]["electricity"]
+            for y in report["years"].values()
+        ]
+        assert missed == pytest.approx([4.38, 4.38])
+    assert answers[2] == pytest.approx(478.0)
+    assert answers[1] == pytest.approx(answers[2])

@@ -116,7 +116,12 @@ def solve_scenario(
         from npvi_model.full_hourly import solve_two_step
 
         ds, inputs, result, timing, full_report = solve_two_step(
-            resolved, lambda h: prepare(resolved, data_dir, h), budget, say, tee
+            resolved,
+            lambda h: prepare(resolved, data_dir, h),
+            budget,
+            say,
+            tee,
+            workers=resolved.scenario.time.full_hourly_workers,
         )
         fingerprint = full_report.pop("fingerprint_of_one_dispatch_year")
         timing["solve"] = sum(timing.get(k, 0.0) for k in ("compile", "handoff", "highs", "load"))

@@ -54,6 +54,9 @@ class TimeConfig(Strict):
         description="8760 h: capacities at the typical days, then each year's hourly dispatch "
         "with them fixed (two_step); or one full-hourly LP (direct)",
     )
+    full_hourly_workers: int = Field(
+        1, ge=1, le=16, description="processes for the yearly dispatches of two_step"
+    )
 
 
 class SolverConfig(Strict):

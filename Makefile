@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark clean
+.PHONY: install run test lint benchmark benchmark-full clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
+## One case per performance lever, each in its own process: sizes, stage seconds, peak memory.
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py
+
+## The same plus the full-hourly cases (one year two-step and direct, six years two-step).
+benchmark-full: $(STAMP)
+	$(BIN)/python benchmarks/run_benchmark.py --full
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -44,7 +44,7 @@ CASES: dict[str, tuple[tuple[str, ...], str, str | None]] = {
 }
 DEFAULT = ("handoff_direct", "handoff_pyomo", "paths_warm", "paths_cold")
 FULL = ("full_year_two_step", "full_year_direct", "full_six_two_step")
-STAGES = ("inputs", "build", "compile", "handoff", "highs", "load", "extract", "write")
+STAGES = ("inputs", "build", "compile", "handoff", "highs", "load", "extract", "write", "solve")
 
 #: runs a command and prints its peak RSS (kB): a fresh process, so the figure is this case's
 _MEASURE = (

@@ -93,7 +93,10 @@ _TERMINATION_TEXT = {
 
 def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -> None:
     if status == "time_limit":
-        text = f"the solver hit the time limit of {limit:g} s before proving optimality"
+        text = (
+            f"the run reached its time limit of {config.time_limit_s:g} s while HiGHS was "
+            f"solving (it had {limit:.3g} s left) before proving optimality"
+        )
     else:
         text = _TERMINATION_TEXT.get(status, f"the solver stopped with status {name}")
     diagnosis = []

@@ -195,3 +195,29 @@ def test_tee_shows_the_highs_log(capfd):
     solve(hand_made_lp(pyo.minimize), DIRECT, tee=True)
     out = capfd.readouterr().out
     assert "HiGHS run time" in out and "Optimal" in out
+
+
+def test_basis_mapped_by_name_onto_a_model_with_another_structure():
+    """A basis of the one-asset micro-model (wind only) started on the model with an extra
+    corridor and cluster: rows and columns new to it start basic / at their bound, HiGHS
+    completes the basis, and the objective equals the cold solve's."""
+    from npvi_model.handoff import basis_for
+
+    small = micro_inputs(wind_cf=(1.0, 0.0), assets=[{"tech": "offshore_wind", "loc": "A"}])
+    small["electricity_demand_twh"][:] = 8.76
+    big = micro_inputs(
+        clusters=("A", "B"),
+        wind_cf=(1.0, 0.0),
+        assets=[
+            {"tech": "offshore_wind", "loc": "A", "existing": 3.0},
+            {"tech": "electricity_corridor", "loc": "AB", "from": "A", "to": "B", "existing": 1},
+        ],
+    )
+    big["electricity_demand_twh"][:] = 8.76
+    r_small = solve(build_model(small), DIRECT)
+    m_cold, m_warm = build_model(big), build_model(big)
+    cold = solve(m_cold, DIRECT)
+    mapped = basis_for(compile_lp(m_warm), r_small.basis)
+    assert mapped.alien and len(mapped.row_status) == compile_lp(m_warm).n_rows
+    warm = solve(m_warm, DIRECT, warm_basis=r_small.basis)
+    assert warm.objective_meur == pytest.approx(cold.objective_meur, rel=1e-12)

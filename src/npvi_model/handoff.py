@@ -168,3 +168,54 @@ def load_primal(lp: CompiledLP, values) -> None:
 def row_duals(lp: CompiledLP, duals) -> dict:
     """Dual of each constraint (as Pyomo's highs interface gives it), keyed by ConstraintData."""
     return dict(zip(lp.constraints, (float(d) for d in duals), strict=True))
+
+
+def component_key(data) -> tuple:
+    """A variable's or constraint's name as (component, index): the same in every model built
+    from the same code, whatever the path's numbers."""
+    return (data.parent_component().local_name, data.index())
+
+
+@dataclass
+class WarmStart:
+    """An optimal basis with the names of its columns and rows, to start another model from."""
+
+    column_keys: list
+    row_keys: list
+    basis: object  # highspy.HighsBasis
+
+
+def warm_start_of(lp: CompiledLP, basis) -> WarmStart:
+    return WarmStart(
+        [component_key(v) for v in lp.columns], [component_key(c) for c in lp.constraints], basis
+    )
+
+
+def basis_for(lp: CompiledLP, warm: WarmStart):
+    """`warm`'s basis for the model `lp`: as it is when both have the same columns and rows in
+    the same order; otherwise mapped by name, columns new to `lp` at a finite bound (or zero) and
+    rows new to `lp` basic, and marked alien so that HiGHS completes it to a valid basis."""
+    import highspy
+
+    column_keys = [component_key(v) for v in lp.columns]
+    row_keys = [component_key(c) for c in lp.constraints]
+    if column_keys == warm.column_keys and row_keys == warm.row_keys:
+        return warm.basis
+    status = highspy.HighsBasisStatus
+    old_cols = dict(zip(warm.column_keys, warm.basis.col_status, strict=True))
+    old_rows = dict(zip(warm.row_keys, warm.basis.row_status, strict=True))
+
+    def at_bound(lower: float, upper: float):
+        if lower > -INF:
+            return status.kLower
+        return status.kUpper if upper < INF else status.kZero
+
+    basis = highspy.HighsBasis()
+    basis.col_status = [
+        old_cols[key] if key in old_cols else at_bound(lo, up)
+        for key, lo, up in zip(column_keys, lp.col_lower, lp.col_upper, strict=True)
+    ]
+    basis.row_status = [old_rows.get(key, status.kBasic) for key in row_keys]
+    basis.valid = True
+    basis.alien = True
+    return basis

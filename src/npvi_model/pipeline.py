@@ -72,12 +72,6 @@ def model_fingerprint(model: pyo.ConcreteModel, compiled: CompiledLP | None = No
     return out
 
 
-def structure_key(fingerprint: dict) -> str:
-    """Models with the same key have the same variables and constraints (families and counts),
-    hence the same matrix shape: a basis of one is a valid start for the other."""
-    return json.dumps([fingerprint["variables"], fingerprint["constraints"]], sort_keys=True)
-
-
 def versions() -> dict:
     from importlib.metadata import version
 
@@ -106,7 +100,8 @@ def solve_scenario(
 
     `budget`: the run's wall-clock budget (default: the scenario's `time_limit_s` from now);
     every stage up to the extract runs inside it. `warm_starts`: a dict shared by the scenarios
-    of one command, structure key -> optimal basis, used when `solver.warm_start` is on."""
+    of one command, holding the last optimal basis (`"last"`: a handoff.WarmStart), used when
+    `solver.warm_start` is on: mapped by variable and constraint name onto the next model."""
     say = progress or (lambda _msg: None)
     config = resolved.scenario.solver
     budget = budget or TimeBudget(config.time_limit_s)
@@ -183,10 +178,9 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
         timing["compile"] = compiled.seconds
     with budget.guard("counting the model"):
         fingerprint = model_fingerprint(model, compiled)
-    key = structure_key(fingerprint)
     warm = None
     if warm_starts is not None and config.warm_start and config.interface == "direct":
-        warm = warm_starts.get(key)
+        warm = warm_starts.get("last")
     say(
         f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
         "constraints" + (", warm start)" if warm is not None else ")")
@@ -196,7 +190,7 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
         model, config, tee=tee, time_limit_s=budget.remaining(), compiled=compiled, warm_basis=warm
     )
     if warm_starts is not None and result.basis is not None:
-        warm_starts[key] = result.basis
+        warm_starts["last"] = result.basis
     timing.update({k: v for k, v in result.timing.items() if k != "compile"})
     timing["solve"] = result.solve_seconds + timing.get("compile", 0.0)
     say("extracting results")

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 import pyomo.environ as pyo
 
 from npvi_model.errors import SolveError
-from npvi_model.handoff import CompiledLP, compile_lp, load_primal, pass_model, row_duals
+from npvi_model.handoff import (
+    CompiledLP,
+    basis_for,
+    compile_lp,
+    load_primal,
+    pass_model,
+    row_duals,
+    warm_start_of,
+)
 from npvi_model.scenario import SolverConfig
 
 
@@ -33,7 +41,8 @@ class SolveResult:
     #: seconds per stage of the solve: compile, handoff, highs, load (direct interface)
     timing: dict = field(default_factory=dict)
     iterations: dict = field(default_factory=dict)
-    #: the optimal basis (highspy.HighsBasis), to warm-start a model of the same structure
+    #: the optimal basis with its column and row names (handoff.WarmStart), to start another
+    #: model of the same family from (another path, another run)
     basis: object = field(repr=False, default=None)
 
 
@@ -75,7 +84,7 @@ def solve(
 
     `time_limit_s`: what is left of the run's budget (default: the scenario's whole limit).
     `compiled`: the model already compiled (direct interface), e.g. for the fingerprint.
-    `warm_basis`: a basis of a model of the same structure to start the simplex from."""
+    `warm_basis`: a handoff.WarmStart of a similar model (another path) to start from."""
     limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     if getattr(config, "interface", "direct") == "pyomo":
         return _solve_pyomo(model, config, tee, limit)
@@ -123,7 +132,7 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResul
     apply_options(highs, options)
     apply_options(highs, {"time_limit": float(limit), "threads": config.threads})
     if warm_basis is not None:
-        highs.setBasis(warm_basis)  # a basis that does not fit is ignored by HiGHS
+        highs.setBasis(basis_for(compiled, warm_basis))
     timing["handoff"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     highs.HandleKeyboardInterrupt = True  # Ctrl-C cancels the solve, then we report it
@@ -160,7 +169,7 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResul
         duals,
         timing,
         iterations,
-        basis if basis.valid else None,
+        warm_start_of(compiled, basis) if basis.valid else None,
     )
 
 

@@ -27,6 +27,7 @@ from npvi_model.handoff import (
     warm_start_of,
 )
 from npvi_model.scenario import SolverConfig
+from npvi_model.solver_options import apply_options, highs_options
 
 
 @dataclass
@@ -44,24 +45,6 @@ class SolveResult:
     #: the optimal basis with its column and row names (handoff.WarmStart), to start another
     #: model of the same family from (another path, another run)
     basis: object = field(repr=False, default=None)
-
-
-def highs_options(config: SolverConfig) -> dict:
-    """The HiGHS options of a scenario: algorithm, then any verbatim options."""
-    options: dict = {"solver": config.algorithm, "log_to_console": False, "output_flag": False}
-    if config.algorithm == "ipm":
-        options["run_crossover"] = "on"  # a basic solution: vertex values and clean duals
-    options.update(config.options)
-    return options
-
-
-def apply_options(highs, options: dict) -> None:
-    """Set each option on a highspy.Highs; an option HiGHS refuses is an error."""
-    import highspy
-
-    for name, value in options.items():
-        if highs.setOptionValue(name, value) == highspy.HighsStatus.kError:
-            raise SolveError("error", f"HiGHS refused the option {name}={value!r}")
 
 
 def _options(config: SolverConfig, tee: bool) -> dict:

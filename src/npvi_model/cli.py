@@ -93,7 +93,7 @@ def run(
             )
         )
     folders = []
-    warm_starts: dict = {}  # structure -> optimal basis: each path starts from the previous one
+    warm_starts: dict = {}  # the last optimal basis: each path starts from the previous one
     try:
         # check every scenario and the output folders before solving any: bad input writes
         # nothing and costs no solve time

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark benchmark-full clean
+.PHONY: install run test lint benchmark benchmark-full sweep clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ benchmark: $(STAMP)
 ## The same plus the full-hourly cases (one year two-step and direct, six years two-step).
 benchmark-full: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py --full
+
+## The example uncertainty sweep (64 samples of the domestic path, one worker per core), then
+## the report of the three paths with the sweep's fan charts and sensitivity ranking.
+SWEEP ?= sweeps/example.yaml
+sweep: $(STAMP)
+	$(BIN)/npvi sweep $(SWEEP) --out $(OUT)/sweeps/example --resume
+	@test -f $(OUT)/domestic/results.nc || $(BIN)/npvi run scenarios/domestic.yaml --out $(OUT)
+	$(BIN)/npvi report $(OUT)/domestic --sweep $(OUT)/sweeps/example --out $(OUT)/report-sweep
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

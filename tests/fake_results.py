@@ -155,6 +155,7 @@ def make_results(
     data["new_capacity"][:] = 0.0
 
     data["link_capacity"][:] = 1.0
+    data["limit_capacity"][:] = 1.0  # every limit exists (size 1 in its capacity unit)
     data["link_flow"][:] = 4.38  # 1 GW x 8760 h x 0.5 = 4.38 TWh
     data["link_utilisation"][:] = 0.5
 

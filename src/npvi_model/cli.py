@@ -228,6 +228,7 @@ def report(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
     force: bool = typer.Option(False, help=_FORCE_HELP),
+    sweep: list[Path] = typer.Option(None, help="sweep folders (npvi sweep --out) to add"),
 ) -> None:
     """Write figures (PNG, SVG) and a self-contained HTML report."""
     from npvi_model.report import build_report
@@ -235,7 +236,20 @@ def report(
     try:
         _check_output(out, "report", force, folders)
         _require_results(folders)
-        path = build_report(folders, out, force=force)
+        extra = []
+        if sweep:
+            from npvi_model.errors import Problem
+            from npvi_model.sweep.report_section import sweep_report_section
+
+            missing = [
+                Problem(str(d), "--sweep", "not a sweep folder (no sweep.nc)")
+                for d in sweep
+                if not (d / "sweep.nc").is_file()
+            ]
+            if missing:
+                raise InputError(missing)
+            extra = [sweep_report_section(d) for d in sweep]
+        path = build_report(folders, out, force=force, extra_sections=extra)
     except InputError as err:
         _fail_input(err)
     except KeyboardInterrupt:
@@ -346,6 +360,40 @@ def check(
         return
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="sweep YAML file (see docs/sweeps.md)"),
+    workers: int = typer.Option(None, help="local worker processes (default: one per core)"),
+    scheduler: str = typer.Option(None, help="address of an existing Dask scheduler"),
+    out: Path = typer.Option(None, help="output folder (default: results/sweeps/<name>)"),
+    resume: bool = typer.Option(False, help="continue a sweep: skip finished samples"),
+    hours: str = typer.Option(None, help="'full' or a number of representative days"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+) -> None:
+    """Solve every variant of a sweep on Dask; write sweep.nc and sweep.csv."""
+    from npvi_model.sweep.cli_progress import run_with_progress
+
+    if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
+        _fail_input(
+            InputError(
+                [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
+            )
+        )
+    if workers is not None and workers < 1:
+        _fail_input(InputError([_option_problem("--workers", str(workers), "expected >= 1")]))
+    try:
+        outcome = run_with_progress(
+            console, sweep_file, out, workers, scheduler, resume, hours, data_dir
+        )
+    except InputError as err:
+        _fail_input(err)
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]: finished samples are kept; use --resume")
+        raise typer.Exit(130) from None
+    if outcome.failed:
+        raise typer.Exit(3)
 
 
 @app.command("derive-demand")

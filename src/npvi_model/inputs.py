@@ -495,6 +495,7 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario, data_
     ds.attrs["emission_cap_penalty_eur_per_t"] = params.emission_cap_penalty_eur_per_t
     ds.attrs["h2_import_earliest_year"] = params.h2_import_earliest_year
     ds.attrs["industry_share_of_offshore_wind"] = params.industry_share_of_offshore_wind
+    ds.attrs["tie_breaks"] = params.tie_breaks.model_dump_json()
 
 
 def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:

@@ -89,6 +89,7 @@ COST_COMPONENTS = (
     "emission_cap_penalty",
     "green_shortfall_penalty",
     "rfnbo_gap_penalty",
+    "tie_break",
 )
 
 OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
@@ -128,7 +129,14 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "green_share",
         ("carrier", "cluster", "year"),
         "-",
-        "share of demand met by green or low-carbon supply (see docs)",
+        "share of demand met by green or low-carbon supply, as routed by the solver (see docs; "
+        "access years use the pro rata rule of analysis/access.py)",
+    ),
+    OutputVar(
+        "grid_renewable_share",
+        ("year",),
+        "-",
+        "renewable share of electricity from the national grid (input, for green shares)",
     ),
     OutputVar(
         "capacity",
@@ -189,7 +197,12 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "interpolated to model years where given, NaN elsewhere",
     ),
     OutputVar("emission_gap", ("year",), "Mt", "emissions above the cap (0 when met)"),
-    OutputVar("cost", ("cost_component", "year"), "EUR/yr", "undiscounted annual system cost"),
+    OutputVar(
+        "cost",
+        ("cost_component", "year"),
+        "EUR/yr",
+        "undiscounted annual system cost; component tie_break is not part of it",
+    ),
     OutputVar(
         "carrier_price",
         ("carrier", "cluster", "year"),
@@ -244,6 +257,20 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "binding or not set)",
     ),
     OutputVar(
+        "limit_capacity",
+        ("limit", "year"),
+        "GW | GWh | Mt/yr",
+        "size of the limit in that year (asset capacity; landing limit; roadmap; build rate "
+        "per year); 0 where the asset does not exist (yet)",
+    ),
+    OutputVar(
+        "limit_can_grow",
+        ("limit", "year"),
+        "-",
+        "1 when the limit can be relaxed by building in that year (the asset may get new "
+        "capacity in service then), else 0",
+    ),
+    OutputVar(
         "dispatch_gw",
         ("carrier", "component", "cluster", "year", "slice"),
         "GW",
@@ -264,7 +291,10 @@ ATTRIBUTES = {
     "versions": "JSON: npvi_model, Pyomo, highspy, xarray, Python versions",
     "solver_options": "JSON: the HiGHS options used",
     "solver_status": "optimal (runs with another status write nothing)",
-    "objective_eur": "total discounted system cost, EUR",
+    "objective_eur": "total discounted system cost, EUR (without the tie-break cost)",
+    "tie_break_cost_eur": "discounted tie-break cost in the solver's objective, EUR "
+    "(model/tie_breaks.py; 0 when off)",
+    "objective_with_tie_breaks_eur": "the solver's objective: objective_eur + tie_break_cost_eur",
     "time_resolution": "representative or full",
     "n_slices": "number of time slices",
     "model_fingerprint": "JSON: variables, constraints and non-zeros per family",

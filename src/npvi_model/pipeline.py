@@ -25,6 +25,7 @@ from npvi_model.extract_gaps import national_gaps
 from npvi_model.handoff import CompiledLP, compile_lp
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
+from npvi_model.model.tie_breaks import discounted_tie_break_meur
 from npvi_model.results_io import write_results
 from npvi_model.scenario import ResolvedScenario, resolve
 from npvi_model.solve import solve
@@ -129,10 +130,11 @@ def solve_scenario(
             workers=resolved.scenario.time.full_hourly_workers,
         )
         fingerprint = full_report.pop("fingerprint_of_one_dispatch_year")
+        tie_break_meur = full_report.pop("tie_break_meur")
         timing["solve"] = sum(timing.get(k, 0.0) for k in ("compile", "handoff", "highs", "load"))
         warm = None
     else:
-        ds, inputs, result, timing, fingerprint, warm = _solve_one(
+        ds, inputs, result, timing, fingerprint, warm, tie_break_meur = _solve_one(
             resolved, data_dir, hours, say, tee, budget, warm_starts
         )
     if not math.isfinite(result.objective_meur):
@@ -154,7 +156,9 @@ def solve_scenario(
         "solver_options": json.dumps(result.options),
         "solver_status": result.status,
         "solver_termination": result.termination,
-        "objective_eur": result.objective_meur * 1e6,
+        "objective_eur": (result.objective_meur - tie_break_meur) * 1e6,
+        "tie_break_cost_eur": tie_break_meur * 1e6,
+        "objective_with_tie_breaks_eur": result.objective_meur * 1e6,
         "time_resolution": inputs.attrs["time_resolution"],
         "n_slices": int(inputs.sizes["slice"]),
         "green_access_threshold": float(inputs.attrs["green_access_threshold"]),
@@ -212,8 +216,9 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
     t2 = time.perf_counter()
     with budget.guard("extracting the results"):
         ds = extract(model, inputs, result.duals)
+        tie_break_meur = discounted_tie_break_meur(model)
     timing["extract"] = time.perf_counter() - t2
-    return ds, inputs, result, timing, fingerprint, warm
+    return ds, inputs, result, timing, fingerprint, warm, tie_break_meur
 
 
 def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
@@ -239,6 +244,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
         "scenario": ds.attrs["scenario"],
         "status": ds.attrs["solver_status"],
         "objective_eur": ds.attrs["objective_eur"],
+        "tie_break_cost_eur": ds.attrs.get("tie_break_cost_eur", 0.0),
         "units": {
             "unmet": "TWh (electricity, hydrogen), Mt (co2)",
             "delivery_gap": "TWh (electricity, hydrogen), Mt (co2); null in a cost-only solve",

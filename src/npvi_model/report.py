@@ -340,7 +340,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "The share of each cluster's demand met by green supply, per year. A tick marks the "
         "years in which the share reaches the access threshold; the first such year is the "
         "year the cluster gets access (\u2018welke clusters hebben wanneer toegang tot groene "
-        "energie\u2019).",
+        "energie\u2019). Allocation rule: " + analysis.ALLOCATION_RULE_TEXT,
     ),
     (
         "capacity",
@@ -353,10 +353,16 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "bottlenecks",
         "Bottlenecks (netcongestie and other binding limits)",
-        "A limit binds when more of it would lower the system cost. The bar is what one more "
-        "unit would be worth for one year, in euro per unit of the limit (per GW, per Mt/yr). "
-        "Values are only comparable between limits in the same unit. Grid connection limits "
-        "show grid congestion (netcongestie).",
+        "A limit binds when more of it would lower the system cost. Only limits that exist in "
+        "that year are ranked: an asset in place, or the build rate of an asset that may be "
+        "built then. The bar is what one more unit would save in one year, in euro per MW (per "
+        "MWh of storage, per t/yr of CO2); values are only comparable within one unit, and "
+        "values under 1,000 EUR per MW per year are left out (the tie-breakers that make the "
+        "answer unique can give that much on their own). Where an asset does not exist, what a "
+        "first connection would be worth is listed apart, as an upper bound. A limit that may "
+        "still be expanded that year is marked: its value is then at most what one more unit "
+        "costs, unless a build limit holds the building back. Grid connection limits show grid "
+        "congestion (netcongestie).",
     ),
     (
         "emissions",
@@ -512,8 +518,14 @@ def _section_tables(key: str, tables: dict[str, pd.DataFrame]) -> str:
     if key == "bottlenecks":
         b = tables["bottlenecks"]
         b = b[b["rank_in_unit"] <= 5]
-        cols = ["scenario", "rank_in_unit", "label", "marginal_value_eur_per_unit_yr", "value_unit"]
-        return "<h3>Top 5 binding limits per unit</h3>" + _table_html(b[cols], 60)
+        cols = ["scenario", "rank_in_unit", "sentence"]
+        html = "<h3>Top 5 binding limits per unit</h3>" + _table_html(b[cols], 60)
+        first = tables.get("first_connections")
+        if first is not None and not first.empty:
+            html += "<h3>Value of a first connection where none exists</h3>" + _table_html(
+                first[["scenario", "sentence"]], 30
+            )
+        return html
     if key == "emissions":
         cols = ["scenario", "year", "emissions_mt", "target_mt", "gap_mt", "main_cause"]
         return _table_html(tables["emissions_vs_targets"][cols], 60)
@@ -554,6 +566,7 @@ def _render_html(
     tables: dict[str, pd.DataFrame],
     figs: dict[str, list[ReportFigure]],
     pngs: dict[str, bytes],
+    extra: Sequence[dict] = (),
 ) -> str:
     names = analysis._unique_names(datasets)
     runs = "".join(
@@ -579,12 +592,26 @@ def _render_html(
         for fig in figs.get(key, []):
             parts.append(_img(fig, pngs[fig.stem]))
         parts.append(_section_tables(key, tables))
+    for section in extra:  # e.g. sweep.report_section.sweep_report_section(DIR)
+        key = _slug(section["key"])
+        parts.append(
+            f'<h2 id="{key}">{html.escape(section["title"])}</h2>'
+            f"<p>{html.escape(section['text'])}</p>"
+        )
+        for fig in figs.get(key, []):
+            parts.append(_img(fig, pngs[fig.stem]))
+        for caption, table in section["tables"]:
+            parts.append(f"<h3>{html.escape(caption)}</h3>")
+            parts.append(_table_html(table.reset_index(names="")))
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def build_report(
-    result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
+    result_dirs: Sequence[str | Path],
+    out_dir: str | Path,
+    force: bool = False,
+    extra_sections: Sequence[dict] = (),
 ) -> Path:
     """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
@@ -594,6 +621,8 @@ def build_report(
     output of another kind):
     - `figures/<name>.png` and `figures/<name>.svg` for every figure;
     - `report.html`, self-contained (PNGs embedded as base64), every user string escaped.
+    `extra_sections`: dicts with keys key, title, text, figures [(caption, Figure)] and
+    tables [(caption, DataFrame)], rendered after the built-in sections.
     Returns the path of `report.html` in `out_dir`.
     """
     from npvi_model.output_dirs import check_output_dir, npvi_output_dir
@@ -607,6 +636,12 @@ def build_report(
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         figs = _figures(datasets)
+        for section in extra_sections:
+            key = _slug(section["key"])
+            figs[key] = [
+                ReportFigure(f"{key}_{i}", caption, caption, fig)
+                for i, (caption, fig) in enumerate(section["figures"])
+            ]
         pngs: dict[str, bytes] = {}
         for fig_list in figs.values():
             for fig in fig_list:
@@ -614,6 +649,6 @@ def build_report(
                 (fig_dir / f"{fig.stem}.png").write_bytes(pngs[fig.stem])
                 fig.figure.savefig(fig_dir / f"{fig.stem}.svg", format="svg")
         (tmp / "report.html").write_text(
-            _render_html(datasets, tables, figs, pngs), encoding="utf-8"
+            _render_html(datasets, tables, figs, pngs, extra_sections), encoding="utf-8"
         )
     return out_dir / "report.html"

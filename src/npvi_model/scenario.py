@@ -83,6 +83,24 @@ class SolverConfig(Strict):
     warm_start: bool = True
 
 
+class TieBreaks(Strict):
+    """A: tiny costs that make the optimum unique (model/tie_breaks.py); not system cost."""
+
+    enabled: bool = True
+    flow_eur_per_mwh: float = Field(
+        0.01, ge=0, le=1.0, description="A: on link flows and storage charge (EUR/t for CO2)"
+    )
+    cluster_spread_eur_per_mwh: float = Field(
+        0.01, ge=0, le=1.0, description="A: up to this much per MWh used, by cluster order"
+    )
+    capex_relative_spread: float = Field(
+        1e-4, ge=0, le=1e-2, description="A: up to this share of capex, by asset order"
+    )
+    build_meur_per_unit_yr: float = Field(
+        0.01, ge=0, le=1.0, description="A: per GW, GWh or Mt/yr of new capacity per year"
+    )
+
+
 class Parameters(Strict):
     """Model parameters. Every default here is a labelled modelling assumption (flag A)."""
 
@@ -106,6 +124,7 @@ class Parameters(Strict):
         description="A: share of emissions outside the modelled carriers abated, by year",
     )
     green_access_threshold: Share = 0.9
+    tie_breaks: TieBreaks = Field(default_factory=TieBreaks)
 
     # --- path rules, gaps and cost accounting (model/hydrogen.py, model/objective.py,
     # src/npvi_model/path_rules.py, docs/gaps.md) ---

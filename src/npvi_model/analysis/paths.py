@@ -14,7 +14,11 @@ import pandas as pd
 import xarray as xr
 
 from npvi_model.analysis.access import access_timeline, first_access_table
-from npvi_model.analysis.bottlenecks import bottleneck_ranking, carrier_prices
+from npvi_model.analysis.bottlenecks import (
+    bottleneck_ranking,
+    carrier_prices,
+    first_connection_values,
+)
 from npvi_model.analysis.emissions import emissions_vs_targets
 from npvi_model.analysis.gaps import gap_tables
 from npvi_model.analysis.io import (
@@ -289,10 +293,10 @@ def compare_paths(
 
 def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]:
     """Every table of this module for a set of runs: the per-run tables (access_timeline,
-    first_access, capacity_vs_targets, capacity_by_cluster, bottlenecks, carrier_prices,
-    emissions_vs_targets), each with a leading `scenario` column and all runs stacked, plus the
-    `compare_paths` tables and the gap tables (`gaps_national`, `gaps_by_cluster`,
-    `delivery_fit`)."""
+    first_access, capacity_vs_targets, capacity_by_cluster, bottlenecks, first_connections,
+    carrier_prices, emissions_vs_targets), each with a leading `scenario` column and all runs
+    stacked, plus the `compare_paths` tables and the gap tables (`gaps_national`,
+    `gaps_by_cluster`, `delivery_fit`)."""
     names = _unique_names(datasets)
     per_run = {
         "access_timeline": access_timeline,
@@ -300,6 +304,7 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
         "capacity_vs_targets": capacity_vs_targets,
         "capacity_by_cluster": capacity_by_cluster,
         "bottlenecks": bottleneck_ranking,
+        "first_connections": first_connection_values,
         "carrier_prices": carrier_prices,
         "emissions_vs_targets": emissions_vs_targets,
     }

@@ -63,7 +63,8 @@ _PRINTED: dict[str, tuple[str, list[str] | None]] = {
         ],
     ),
     "first_access": (
-        "First year of green access per cluster (share >= threshold)",
+        "First year of green access per cluster (share >= threshold; shared green supply "
+        "allocated pro rata to demand within each network of clusters)",
         ["scenario", "cluster_name", "carrier", "first_access", "green_share_last_year"],
     ),
     "capacity_vs_targets": (
@@ -71,8 +72,12 @@ _PRINTED: dict[str, tuple[str, list[str] | None]] = {
         ["scenario", "target", "year", "capacity_gw", "target_gw", "shortfall_gw", "basis", "why"],
     ),
     "bottlenecks": (
-        "Binding limits, top 5 per unit (marginal value in EUR per unit per year)",
-        ["scenario", "rank_in_unit", "label", "marginal_value_eur_per_unit_yr", "value_unit"],
+        "Binding limits that exist, top 5 per unit",
+        ["scenario", "rank_in_unit", "sentence"],
+    ),
+    "first_connections": (
+        "Value of a first connection where none exists (upper bound)",
+        ["scenario", "sentence"],
     ),
     "emissions_vs_targets": (
         "Emissions against target (Mt CO2)",

@@ -1,5 +1,5 @@
 """Warm starts across paths: scenarios of the same structure solved in one command start from
-the previous optimal basis (`solver.warm_start`, default on)."""
+the previous optimal basis (`solver.warm_start`, off by default)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def test_the_optimal_basis_of_the_same_model_needs_no_iteration():
     at the optimum, so 0 simplex iterations and the same objective. This checks that the basis
     reaches HiGHS column for column and row for row."""
     resolved = resolve(ROOT / "scenarios" / "domestic.yaml")
+    resolved.scenario.solver.warm_start = True
     warm_starts: dict = {}
     _, cold = solve_scenario(resolved, hours="1", warm_starts=warm_starts)
     _, again = solve_scenario(resolved, hours="1", warm_starts=warm_starts)
@@ -34,6 +35,7 @@ def test_second_path_starts_from_the_first_ones_basis():
     (`paths_warm` against `paths_cold`), not asserted here."""
     first = resolve(ROOT / "scenarios" / "domestic.yaml")
     second = resolve(ROOT / "scenarios" / "import_intermediates.yaml")
+    second.scenario.solver.warm_start = True
     _, cold = solve_scenario(second, hours="2")
     assert not cold["solver"]["warm_start"]
     warm_starts: dict = {}

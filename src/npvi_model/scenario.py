@@ -73,14 +73,16 @@ class SolverConfig(Strict):
     `interface`: `direct` compiles the model once and hands it to highspy in one call (fast);
     `pyomo` uses Pyomo's own highs interface (slow hand-off; kept as the reference).
     `warm_start`: when several scenarios are solved in one command, start each from the
-    previous optimal basis (mapped by variable and constraint name)."""
+    previous optimal basis (mapped by variable and constraint name). Off by default: with the
+    path rules, import_intermediates from domestic's basis took 87,446 iterations against
+    about 61,000 cold, while reduced_base from import_intermediates' took 11,856."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
     threads: int = Field(1, ge=1, le=64)
     options: dict[str, float | int | bool | str] = Field(default_factory=dict)
     interface: Literal["direct", "pyomo"] = "direct"
-    warm_start: bool = True
+    warm_start: bool = False
 
 
 class TieBreaks(Strict):

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark benchmark-full sweep clean
+.PHONY: install run test lint benchmark benchmark-full sweep clean browser notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
+
+## Open the reader notebooks in JupyterLab (installed on first use, into .venv only).
+notebooks: $(STAMP)
+	@$(BIN)/python -c "import jupyterlab" 2> /dev/null || $(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	$(BIN)/jupyter lab notebooks/
+
+## Debian's chromium for the browser test of the report (tests/test_browser.py); needs root.
+browser:
+	@command -v chromium > /dev/null || (apt-get update && apt-get install -y chromium)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

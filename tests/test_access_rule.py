@@ -74,7 +74,9 @@ def test_without_a_link_each_cluster_keeps_its_own_supply():
 
 def test_pooled_electricity_makes_electrolysis_green_pro_rata():
     """One cluster A, one slice of 8760 h, year 2030. Wind 1 GW (CF 1) and a grid connection of
-    1 GW at a renewable share of 0.5 (grid price 0); electricity demand 1 GW; electrolyser 1 GW
+    1 GW behind which the power system offers 0.5 GW CO2-free (renewable surplus) and 0.5 GW
+    gas-fired (0.4 t/MWh), both at 0 EUR/MWh, so the grid's low-carbon share is 0.5 once the
+    connection is full; electricity demand 1 GW; electrolyser 1 GW
     (efficiency 0.5); hydrogen demand 0.5 GW. All 2 GW used: green f_e = (1 + 0.5 x 1) / 2 =
     0.75 for every MWh, whichever MWh the solver sends to the electrolyser. Hydrogen: 0.5 GW
     from electrolysis x 0.75 = 0.375 GW green of 0.5 GW demand: share 0.75."""
@@ -89,7 +91,8 @@ def test_pooled_electricity_makes_electrolysis_green_pro_rata():
     )
     ds["electricity_demand_twh"][:] = 8.76
     ds["hydrogen_demand_twh"][:] = 4.38
-    ds["grid_renewable_share"][:] = 0.5
+    ds["grid_step_volume_gw"][:] = 0.5
+    ds["grid_step_emission_factor_t_per_mwh"].loc[{"grid_step": "dispatchable"}] = 0.4
     model, duals = solve_micro(ds)
     share = analysis.allocated_green_share(extract(model, ds, duals))
     assert float(share.sel(carrier="electricity", cluster="A", year=2030)) == pytest.approx(0.75)

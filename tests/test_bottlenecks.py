@@ -31,7 +31,7 @@ def _grid_and_no_terminal():
     )
     ds["electricity_demand_twh"][:] = 17.52
     ds["hydrogen_demand_twh"][:] = 8.76
-    ds["price_grid_electricity"][:] = 30.0
+    ds["grid_step_price_eur_per_mwh"][:] = 30.0  # the unlimited CO2-free step
     ds["price_hydrogen_import"][:] = 10.0
     ds.attrs["tie_breaks"] = json.dumps(DEFAULTS)
     model, duals = solve_micro(ds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -100,11 +101,11 @@ def test_npvi_report_renders_a_sweep_section(tmp_path):
     fake_sweep().to_netcdf(tmp_path / "sweep.nc")
     out = tmp_path / "report"
     result = CliRunner().invoke(
-        app, ["report", str(run), "--out", str(out), "--sweep", str(tmp_path)]
+        app, ["report", str(run), "--out", str(out), "--sweep", str(tmp_path), "--svg"]
     )
     assert result.exit_code == 0, result.output
     text = (out / "report.html").read_text(encoding="utf-8")
-    assert "Uncertainty sweep &#x27;fake&#x27; on domestic.yaml" in text
+    assert "Uncertainty sweep 'fake' on domestic.yaml" in html.unescape(text)
     assert "Sensitivity ranking" in text and "Tornado" in text
     assert sorted(p.name for p in (out / "figures").glob("sweep_fake*")) == [
         "sweep_fake_0.png",

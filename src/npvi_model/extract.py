@@ -39,6 +39,9 @@ PLAIN = {
     "electrolyser": "electrolyser capacity",
     "offshore_wind_landing": "offshore wind landing",
     "national_offshore_wind": "national offshore wind roadmap",
+    "electrolyser_national_pace": "national electrolyser build pace",
+    "power_system_renewable_surplus": "renewable surplus of the power system",
+    "power_system_dispatchable": "dispatchable capacity of the power system",
 }
 
 
@@ -181,7 +184,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
         np.stack([twh(e_fb), twh(h_fb), np.maximum(plan - captured, 0.0)]),
     )
 
-    res = inputs["grid_renewable_share"].values[None, :]
+    res = _grid_low_carbon_share(model)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         non_fb = twh(wind_used) + twh(grid) + np.maximum(twh(e_net), 0)
         green_frac = np.where(
@@ -210,7 +213,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds = ds.assign_coords(technology=techs)
     ds["capacity"] = (("technology", "cluster", "year"), capacity)
     ds["new_capacity"] = (("technology", "cluster", "year"), new_capacity)
-    ds["capacity"].attrs["units_by_technology"] = str({t: CAPACITY_UNIT[t] for t in techs})
+    ds["capacity"].attrs["units_by_technology"] = json.dumps({t: CAPACITY_UNIT[t] for t in techs})
 
     links = [a for a in d.assets if d.asset_tech[a] in LINK_TECHNOLOGIES]
     link_cap = np.array([[cap[(a, y)] for y in years] for a in links]).reshape(len(links), nY)
@@ -279,7 +282,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["emissions_by_cluster"] = (("cluster", "year"), by_cause.sum(axis=0))
     ds["emissions"] = ("year", by_cause.sum(axis=(0, 1)))
     ds["emission_target"] = ("year", inputs["emission_cap_mt"].values)
-    ds["grid_renewable_share"] = ("year", inputs["grid_renewable_share"].values)
+    ds["grid_renewable_share"] = ("year", _grid_low_carbon_share(model))
     gap = _values(model.emission_gap)
     ds["emission_gap"] = ("year", [gap.get(y, 0.0) for y in years])
 
@@ -305,6 +308,14 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds.attrs["policy_targets_published"] = json.dumps(published)
 
     _add_prices(ds, model, duals, w, dw, e_dem)
+    ds = _add_power_system(ds, model, duals, w, dw)
+    residual = inputs.get("residual_load_gw")
+    ds["residual_load"] = (
+        ("year", "slice"),
+        residual.transpose("year", "slice").values
+        if residual is not None
+        else np.full((nY, nT), np.nan),
+    )
     _add_limit_values(ds, model, duals, dw)
     gap_terms = {"e_dem": e_dem, "e_fb": e_fb, "h_dem": h_dem, "h_fb": h_fb}
     add_gaps(ds, model, duals, inputs, {**gap_terms, "co2_plan": plan, "co2_captured": captured})
@@ -330,8 +341,8 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["policy_target"].attrs["note"] = (
         f"offshore_wind_gw is the industry share of the national target (x {share:g})"
     )
-    ds["source"].attrs["by_carrier"] = str(SUPPLY_SOURCES)
-    ds["cluster"].attrs["names"] = str(CLUSTERS)
+    ds["source"].attrs["by_carrier"] = json.dumps(SUPPLY_SOURCES)
+    ds["cluster"].attrs["names"] = json.dumps(CLUSTERS)
     return ds
 
 
@@ -363,6 +374,52 @@ def _add_prices(ds, model, duals, w, dw, e_dem) -> None:
         for y_i, y in enumerate(years):
             price[2, c_i, y_i] = -dual[(c, y)] / dw[y]  # MEUR/Mt = EUR/t
     ds["carrier_price"] = (("carrier", "cluster", "year"), price)
+
+
+def _grid_low_carbon_share(model) -> np.ndarray:
+    """Per year: the share of grid electricity from supply steps with no CO2 (scope 2 zero);
+    1 where industry takes nothing from the grid."""
+    d = model.data
+    supply = _values(model.grid_step_supply)
+    out = np.ones(len(d.years))
+    for y_i, y in enumerate(d.years):
+        total = clean = 0.0
+        for (s, yy, t), v in supply.items():
+            if yy == y:
+                total += d.slice_weight[t] * v
+                if d.params["grid_step_emission_factor_t_per_mwh"][(s, y)] == 0:
+                    clean += d.slice_weight[t] * v
+        out[y_i] = clean / total if total > 0 else 1.0
+    return out
+
+
+def _add_power_system(ds, model, duals, w, dw) -> xr.Dataset:
+    """Grid supply by step [TWh], step volume available [TWh], the hourly grid price [EUR/MWh]
+    (dual of the national grid balance) and scope-2 emissions of grid electricity [Mt]."""
+    d = model.data
+    years, slices, steps = d.years, d.slices, d.grid_steps
+    supply = np.zeros((len(steps), len(years), len(slices)))
+    for (s, y, t), v in _values(model.grid_step_supply).items():
+        supply[steps.index(s), years.index(y), slices.index(t)] = v
+    volume = np.array(
+        [
+            [[d.params["grid_step_volume_gw"][(s, y, t)] for t in slices] for y in years]
+            for s in steps
+        ]
+    ).reshape(supply.shape)
+    dual = _dual_array(model.national_grid_balance, duals)
+    price = np.array(
+        [[dual[(y, t)] / (d.slice_weight[t] * dw[y] * 1e-3) for t in slices] for y in years]
+    ).reshape(len(years), len(slices))
+    ds = ds.assign_coords(grid_step=steps)
+    ds["grid_supply_by_step"] = (("grid_step", "year"), (supply * w).sum(axis=-1) * 1e-3)
+    ds["grid_step_available"] = (("grid_step", "year"), (volume * w).sum(axis=-1) * 1e-3)
+    ds["grid_price"] = (("year", "slice"), price)
+    ds["scope2_emissions"] = (
+        "year",
+        [float(pyo.value(model.scope2_emissions[y])) for y in years],
+    )
+    return ds
 
 
 def _add_limit_values(ds, model, duals, dw) -> None:
@@ -450,6 +507,20 @@ def _add_limit_values(ds, model, duals, dw) -> None:
                 return [p["industry_wind_gw"][y] for y in years], [1.0] * len(years)
 
             add("national_offshore_wind", "NL", "GW", idx, value, roadmap)
+    # one more MW of a supply step in every slice of the year (national grid limit); the steps
+    # are the rest of the power system: exogenous, so they cannot grow
+    step_volume = d.params["grid_step_volume_gw"]
+
+    def step_size(step):
+        def sizing():
+            peak = [max(step_volume[(step, y, t)] for t in d.slices) for y in years]
+            return peak, [0.0] * len(years)
+
+        return sizing
+
+    for (step, y, _t), value in _dual_array(model.national_grid_limit, duals).items():
+        if value:
+            add(f"power_system_{step}", "NL", "GW", y, value, step_size(step))
     for component, kind in ((model.sink_limit, "co2_sink"), (model.pipeline_limit, "co2_pipeline")):
         for idx, value in _dual_array(component, duals).items():
             if value:
@@ -499,6 +570,17 @@ def _add_limit_values(ds, model, duals, dw) -> None:
                 value,
                 rate,
             )
+    # the national build pace of a technology (model/investment.py national_pace): the limit
+    # is the country's pace, outside the clusters' reach, so it cannot grow
+    for (tech, y), value in _dual_array(model.national_pace, duals).items():
+        if value:
+
+            def pace(tech=tech):
+                index = model.national_pace
+                limit = [float(index[tech, v].upper) if (tech, v) in index else 0.0 for v in years]
+                return limit, [0.0] * len(years)
+
+            add(f"{tech}_national_pace", "NL", CAPACITY_UNIT[tech], y, value, pace)
     keys = sorted(rows)
 
     def stack(table):

@@ -41,6 +41,7 @@ DIMS = {
     "cost_component": "part of the system cost",
     "component": "term of a carrier balance in `dispatch_gw`",
     "target": "policy target id (tables.TARGETS)",
+    "grid_step": "supply step of grid electricity (renewable_surplus, dispatchable)",
     "path_rule": "national hydrogen path rule (h2_import_max_share, h2_domestic_min_share, "
     "rfnbo_min_share)",
 }
@@ -136,7 +137,8 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "grid_renewable_share",
         ("year",),
         "-",
-        "renewable share of electricity from the national grid (input, for green shares)",
+        "share of grid electricity to industry from CO2-free supply steps (solved), "
+        "for green shares",
     ),
     OutputVar(
         "capacity",
@@ -275,6 +277,42 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         ("carrier", "component", "cluster", "year", "slice"),
         "GW",
         "hourly balance terms of electricity and hydrogen (balance sign)",
+    ),
+)
+# --- the power system behind the grid connections (model/power_system.py) ---
+OUTPUT_VARIABLES += (
+    OutputVar(
+        "grid_supply_by_step",
+        ("grid_step", "year"),
+        "TWh",
+        "grid electricity delivered to all clusters, by supply step of the power system",
+    ),
+    OutputVar(
+        "grid_step_available",
+        ("grid_step", "year"),
+        "TWh",
+        "what each supply step could deliver to industry over the year (national limit)",
+    ),
+    OutputVar(
+        "grid_price",
+        ("year", "slice"),
+        "EUR/MWh",
+        "hourly grid electricity price: dual of the national grid balance (the dearest step "
+        "in use, plus the scarcity rent when the national limit binds), undiscounted",
+    ),
+    OutputVar(
+        "residual_load",
+        ("year", "slice"),
+        "GW",
+        "national load outside industry minus onshore wind, solar PV and the non-industry "
+        "share of offshore wind: negative = renewable surplus (NaN where not given)",
+    ),
+    OutputVar(
+        "scope2_emissions",
+        ("year",),
+        "Mt",
+        "CO2 of the grid electricity industry takes (power sector, scope 2); not part of "
+        "`emissions` and not under the caps",
     ),
 )
 OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)

@@ -239,6 +239,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "offshore_wind_gw": float(
                 cap.sel(technology=["offshore_wind", "offshore_electrolysis"]).sum()
             ),
+            **_power_system_summary(ds, y),
         }
     return {
         "scenario": ds.attrs["scenario"],
@@ -252,6 +253,9 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "emissions_mt": "Mt CO2",
             "electrolysis_gw": "GW electricity input",
             "offshore_wind_gw": "GW, industry share incl. offshore electrolysis",
+            "grid_supply_twh": "TWh by supply step of the power system",
+            "grid_price_eur_per_mwh": "EUR/MWh, mean / min / max over the hours of the year",
+            "scope2_mt": "Mt CO2 of grid electricity (power sector, not in emissions_mt)",
         },
         "years": years,
         "timing_s": {k: round(v, 3) for k, v in timing.items()},
@@ -271,6 +275,24 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
     }
 
 
+def _power_system_summary(ds: xr.Dataset, year) -> dict:
+    """Grid supply by step, the hourly grid price (weighted mean, min, max) and scope 2."""
+    price = ds["grid_price"].sel(year=year).values
+    weight = ds["slice_weight_h"].values
+    return {
+        "grid_supply_twh": {
+            str(s): float(ds["grid_supply_by_step"].sel(grid_step=s, year=year))
+            for s in ds.grid_step.values
+        },
+        "grid_price_eur_per_mwh": {
+            "mean": float((price * weight).sum() / weight.sum()),
+            "min": float(price.min()),
+            "max": float(price.max()),
+        },
+        "scope2_mt": float(ds["scope2_emissions"].sel(year=year)),
+    }
+
+
 def run_scenario(
     path: Path,
     out_dir: Path,
@@ -280,15 +302,17 @@ def run_scenario(
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
     warm_starts: dict | None = None,
+    overrides: dict | None = None,
     force: bool = False,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder.
+    """Resolve (with `overrides`, see `scenario.resolve`), solve and write one scenario;
+    return its result folder.
 
     The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
     costs no solve time. The scenario's `time_limit_s` bounds everything before the write
     (see `budget.py`), counted from the start of this scenario."""
     start = time.perf_counter()
-    resolved = resolve(path, allow_outside=allow_outside)
+    resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     check_run_output(Path(out_dir), [resolved.scenario.name], force)
     budget = TimeBudget(resolved.scenario.solver.time_limit_s)
     budget.start = start  # the budget counts from the start of this scenario, resolve included
@@ -317,7 +341,7 @@ def check_run_output(out_dir: Path, names: Sequence[str], force: bool = False) -
 
 
 def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:
-    """Run several scenarios one after another, each warm-started from the previous optimal
-    basis of the same structure (unless `solver.warm_start: false`); return their folders."""
+    """Run several scenarios one after another (each starting from the previous optimal basis
+    when its `solver.warm_start` is on); return their result folders."""
     warm_starts: dict = kwargs.pop("warm_starts", {})
     return [run_scenario(Path(p), Path(out_dir), warm_starts=warm_starts, **kwargs) for p in paths]

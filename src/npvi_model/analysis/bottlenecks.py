@@ -60,6 +60,8 @@ _SENTENCE = {
     "offshore_wind_landing": "the offshore wind landing at {where} is used in full in {year}",
     "national_offshore_wind": "industry's share of the offshore wind roadmap is used in full "
     "in {year}",
+    "electrolyser_national_pace": "electrolysers are built at the national pace in {year} "
+    "(nationwide)",
 }
 _PLAIN_TECH = {
     "offshore_wind": "offshore wind",

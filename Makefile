@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark sweep clean browser notebooks
+.PHONY: install run test lint benchmark benchmark-full sweep clean browser notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
+## One case per performance lever, each in its own process: sizes, stage seconds, peak memory.
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py
+
+## The same plus the full-hourly cases (one year two-step and direct, six years two-step).
+benchmark-full: $(STAMP)
+	$(BIN)/python benchmarks/run_benchmark.py --full
 
 ## The example uncertainty sweep (64 samples of the domestic path, one worker per core), then
 ## the report of the three paths with the sweep's fan charts and sensitivity ranking.

@@ -1,11 +1,22 @@
-"""Benchmark: build time, solve time and peak memory at the reference scale and at full hours.
+"""Benchmark: one case per performance lever, each in its own process (`npvi run`), so the peak
+memory (max RSS of the process) is that case's alone. Prints, per case and scenario: variables,
+constraints, non-zeros, the seconds of each stage (inputs, build, compile, hand-off, HiGHS,
+load of the solution, extract, write), simplex iterations and whether the solve was warm-started,
+then the wall time and peak memory of the whole command. Results also go to
+benchmarks/out/<timestamp>.json. Usage:
 
-Each case runs in its own process (`npvi run`), so peak memory (max RSS) is that case's alone.
-Results go to benchmarks/out/<timestamp>.json and are printed as a table. Usage:
+    python benchmarks/run_benchmark.py                      # the default cases (below)
+    python benchmarks/run_benchmark.py --cases handoff_direct handoff_pyomo
+    python benchmarks/run_benchmark.py --full               # add the full-hourly cases
+    python benchmarks/run_benchmark.py --list
 
-    python benchmarks/run_benchmark.py                 # reference scale, the three paths
-    python benchmarks/run_benchmark.py --full domestic # plus one path at 8760 h
-    python benchmarks/run_benchmark.py --algorithms    # ipm against simplex, reference scale
+Cases (the lever each measures):
+- handoff_direct / handoff_pyomo: domestic at reference scale (12 days x 6 years) with the fast
+  hand-off and with Pyomo's interface (the state before the fast hand-off);
+- paths_warm / paths_cold: the three paths in one command, with and without warm starts;
+- full_year_two_step / full_year_direct (--full): one model year (2030) at 8760 h, capacities
+  from representative days then the hourly dispatch, against the direct hourly solve;
+- full_six_two_step (--full): all six model years at 8760 h, two-step.
 """
 
 from __future__ import annotations
@@ -21,6 +32,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ("domestic", "import_intermediates", "reduced_base")
 
+#: name -> (scenarios it extends, extra YAML, --hours)
+CASES: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+    "handoff_direct": (("domestic",), "solver: {interface: direct}", None),
+    "handoff_pyomo": (("domestic",), "solver: {interface: pyomo}", None),
+    "paths_warm": (PATHS, "solver: {warm_start: true}", None),
+    "paths_cold": (PATHS, "solver: {warm_start: false}", None),
+    "full_year_two_step": (("domestic",), "years: [2030]\ntime: {full_hourly: two_step}", "full"),
+    "full_year_direct": (("domestic",), "years: [2030]\ntime: {full_hourly: direct}", "full"),
+    "full_six_two_step": (("domestic",), "time: {full_hourly: two_step}", "full"),
+}
+DEFAULT = ("handoff_direct", "handoff_pyomo", "paths_warm", "paths_cold")
+FULL = ("full_year_two_step", "full_year_direct", "full_six_two_step")
+STAGES = ("inputs", "build", "compile", "handoff", "highs", "load", "extract", "write", "solve")
 
 #: runs a command and prints its peak RSS (kB): a fresh process, so the figure is this case's
 _MEASURE = (
@@ -42,92 +66,84 @@ def measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, float]
     return proc, wall, peak_kb / 1024
 
 
-def run_case(scenario: Path, hours: str | None, out: Path) -> dict:
-    cmd = [sys.executable, "-m", "npvi_model.cli", "run", str(scenario), "--out", str(out)]
-    if hours:
-        cmd += ["--hours", hours]
+def run_case(name: str, tmp: Path) -> dict:
+    paths, extra, hours = CASES[name]
+    files = []
+    for path in paths:
+        child = tmp / f"{path}__{name}.yaml"
+        child.write_text(
+            f"extends: {ROOT / 'scenarios' / path}.yaml\nname: {path}__{name}\n{extra}\n"
+        )
+        files.append(str(child))
+    out = tmp / name
+    cmd = [sys.executable, "-m", "npvi_model.cli", "run", *files, "--out", str(out)]
+    cmd += ["--allow-outside-extends"] + (["--hours", hours] if hours else [])
     proc, wall, peak_mb = measured(cmd)
-    case = {
-        "scenario": scenario.stem,
-        "hours": hours or "representative",
-        "exit": proc.returncode,
-        "wall_s": round(wall, 1),
-        "peak_rss_mb": round(peak_mb),
-    }
+    case = {"case": name, "exit": proc.returncode, "wall_s": round(wall, 1)}
+    case["peak_rss_mb"] = round(peak_mb)
     if proc.returncode != 0:
         case["error"] = proc.stderr[-2000:]
         return case
-    summary = json.loads((out / scenario.stem / "summary.json").read_text())
-    case.update(
-        timing_s=summary["timing_s"],
-        n_variables=summary["model"]["n_variables"],
-        n_constraints=summary["model"]["n_constraints"],
-        n_slices=summary["metadata"]["n_slices"],
-        objective_eur=summary["objective_eur"],
-    )
+    case["scenarios"] = []
+    for path in paths:
+        summary = json.loads((out / f"{path}__{name}" / "summary.json").read_text())
+        model = summary["model"]
+        case["scenarios"].append(
+            {
+                "scenario": path,
+                "n_variables": model["n_variables"],
+                "n_constraints": model["n_constraints"],
+                "n_nonzeros": model.get("n_nonzeros"),
+                "timing_s": summary["timing_s"],
+                "solver": summary.get("solver", {}),
+                "objective_eur": summary["objective_eur"],
+                "full_hourly": summary.get("full_hourly"),
+            }
+        )
     return case
+
+
+def print_case(case: dict) -> None:
+    head = f"{case['case']}: exit {case['exit']}, wall {case['wall_s']} s, "
+    print(head + f"peak {case['peak_rss_mb']} MB")
+    if case["exit"] != 0:
+        print("  " + case.get("error", "").strip().splitlines()[-1])
+        return
+    cols = ("scenario", "vars", "cons", "nnz", *STAGES, "total", "iter", "warm")
+    print("  " + " ".join(f"{c:>10}" for c in cols))
+    for s in case["scenarios"]:
+        t = s["timing_s"]
+        cells = [s["scenario"][:10], s["n_variables"], s["n_constraints"], s["n_nonzeros"] or "-"]
+        cells += [f"{t[k]:.1f}" if k in t else "-" for k in (*STAGES, "total")]
+        iterations = s["solver"].get("iterations", {}).get("simplex", "-")
+        cells += [iterations, "yes" if s["solver"].get("warm_start") else "no"]
+        print("  " + " ".join(f"{c!s:>10}" for c in cells))
+        if s.get("full_hourly"):
+            print("  full hourly: " + json.dumps(s["full_hourly"]))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--full", nargs="*", default=[], help="paths to run at 8760 h")
-    parser.add_argument("--algorithms", action="store_true", help="compare ipm and simplex")
-    parser.add_argument("--paths", nargs="*", default=list(PATHS))
+    parser.add_argument("--cases", nargs="*", default=None, choices=list(CASES))
+    parser.add_argument("--full", action="store_true", help="add the full-hourly cases")
+    parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
+    if args.list:
+        print("\n".join(CASES))
+        return 0
+    names = list(args.cases or DEFAULT) + (list(FULL) if args.full else [])
     cases = []
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        for path in args.paths:
-            cases.append(run_case(ROOT / "scenarios" / f"{path}.yaml", None, out))
-            print(json.dumps(cases[-1]), flush=True)
-        if args.algorithms:
-            for path in args.paths:
-                for algorithm in ("simplex", "ipm"):
-                    child = out / f"{path}_{algorithm}.yaml"
-                    child.write_text(
-                        f"extends: {ROOT / 'scenarios' / path}.yaml\n"
-                        f"name: {path}_{algorithm}\nsolver: {{algorithm: {algorithm}}}\n"
-                    )
-                    case = run_case_outside(child, out)
-                    case["algorithm"] = algorithm
-                    cases.append(case)
-                    print(json.dumps(case), flush=True)
-        for path in args.full:
-            cases.append(run_case(ROOT / "scenarios" / f"{path}.yaml", "full", out))
-            print(json.dumps(cases[-1]), flush=True)
+        for name in names:
+            cases.append(run_case(name, Path(tmp)))
+            print_case(cases[-1])
+            sys.stdout.flush()
     target = ROOT / "benchmarks" / "out"
     target.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (target / f"{stamp}.json").write_text(json.dumps(cases, indent=2))
     print(f"wrote {target / f'{stamp}.json'}")
     return 0
-
-
-def run_case_outside(scenario: Path, out: Path) -> dict:
-    """A scenario file outside scenarios/ that extends a shipped one."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "npvi_model.cli",
-        "run",
-        str(scenario),
-        "--out",
-        str(out),
-        "--allow-outside-extends",
-    ]
-    proc, wall, peak_mb = measured(cmd)
-    case = {
-        "scenario": scenario.stem,
-        "exit": proc.returncode,
-        "wall_s": round(wall, 1),
-        "peak_rss_mb": round(peak_mb),
-    }
-    if proc.returncode == 0:
-        summary = json.loads((out / scenario.stem / "summary.json").read_text())
-        case.update(timing_s=summary["timing_s"], objective_eur=summary["objective_eur"])
-    else:
-        case["error"] = proc.stderr[-2000:]
-    return case
 
 
 if __name__ == "__main__":

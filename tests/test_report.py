@@ -174,3 +174,23 @@ def test_report_failure_leaves_no_partial_folder(runs, tmp_path, monkeypatch):
     assert sorted(os.listdir(out)) == [MARKER, "report.html"]
     assert (out / "report.html").read_text() == "previous"
     assert sorted(os.listdir(tmp_path)) == ["report", "runs"]
+
+
+def test_key_message_bottlenecks_leave_out_the_base_year():
+    """Ranked limits of 2025 (base year) and 2030: with from_year=2030 only the 2030 limit is
+    named, although the 2025 one is worth more; without it the 2025 one comes first."""
+    import pandas as pd
+
+    from npvi_model.report.messages import bottleneck_numbers
+
+    ranking = pd.DataFrame(
+        {
+            "limit": ["electrolyser:NN", "grid_connection:RM"],
+            "label": ["electrolyser capacity Noord-Nederland, 2025", "grid RM, 2030"],
+            "year": [2025, 2030],
+            "marginal_value_eur_per_unit_yr": [5.0e6, 1.0e4],
+            "limit_unit": ["GW", "GW"],
+        }
+    )
+    assert [row[1] for row in bottleneck_numbers(ranking).top] == [2025, 2030]
+    assert [row[1] for row in bottleneck_numbers(ranking, from_year=2030).top] == [2030]

@@ -132,6 +132,7 @@ def run(
         )
     overrides = _overrides(set_)
     folders = []
+    warm_starts: dict = {}  # the last optimal basis: each path starts from the previous one
     try:
         # check every scenario and the output folders before solving any: bad input writes
         # nothing and costs no solve time
@@ -178,6 +179,7 @@ def run(
                         f"{p}: {msg} ({time.monotonic() - t0:.0f} s)"
                     ),
                     tee=tee,
+                    warm_starts=warm_starts,
                     overrides=overrides,
                     force=force,
                 )

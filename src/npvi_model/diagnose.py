@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import highspy
 import pyomo.environ as pyo
-from pyomo.contrib.solver.solvers.highs import Highs
+
+from npvi_model.handoff import compile_lp, load_primal, pass_model
 
 MAX_INDICES_SHOWN = 6
 
 
-def diagnose_infeasibility(model: pyo.ConcreteModel, config) -> list[str]:
-    """Lines naming the conflicting constraint families and their indices."""
+def diagnose_infeasibility(
+    model: pyo.ConcreteModel, config, time_limit_s: float | None = None
+) -> list[str]:
+    """Lines naming the conflicting constraint families and their indices.
+
+    `time_limit_s`: what is left of the run's budget (default: the scenario's whole limit)."""
+    limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     elastic = model.clone()
     for obj in elastic.component_data_objects(pyo.Objective, active=True):
         obj.deactivate()
@@ -30,16 +37,15 @@ def diagnose_infeasibility(model: pyo.ConcreteModel, config) -> list[str]:
     elastic.total_slack = pyo.Objective(
         expr=sum(elastic.slack_up[i] + elastic.slack_down[i] for i in elastic.elastic_index)
     )
-    results = Highs().solve(
-        elastic,
-        load_solutions=False,
-        raise_exception_on_nonoptimal_result=False,
-        time_limit=config.time_limit_s,
-        solver_options={"output_flag": False},
-    )
-    if results.solution_status.name != "optimal":
+    compiled = compile_lp(elastic)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    pass_model(highs, compiled)
+    highs.setOptionValue("time_limit", float(limit))
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return ["the elastic re-solve found no diagnosis either"]
-    results.solution_loader.load_vars()
+    load_primal(compiled, highs.getSolution().col_value)
     families: dict[str, list[str]] = defaultdict(list)
     for i, con in enumerate(cons):
         violation = pyo.value(elastic.slack_up[i]) + pyo.value(elastic.slack_down[i])

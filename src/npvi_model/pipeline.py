@@ -1,5 +1,7 @@
-"""The pipeline, one stage after another: resolve -> inputs -> time slices -> build -> solve ->
-extract -> write. `run_scenario` is what `npvi run` calls for each scenario file.
+"""The pipeline, one stage after another: resolve -> inputs -> time slices -> build -> compile ->
+hand-off -> solve -> extract -> write, all before the write inside the run's time budget
+(`budget.py`). `run_scenario` is what `npvi run` calls for each scenario file; `--hours full`
+goes through `full_hourly.py` (two steps) unless `time.full_hourly: direct`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import pyomo.environ as pyo
 import xarray as xr
 
 import npvi_model
+from npvi_model.budget import TimeBudget
 from npvi_model.data_io import default_data_dir
 from npvi_model.errors import SolveError
 from npvi_model.extract import extract
 from npvi_model.extract_gaps import national_gaps
+from npvi_model.handoff import CompiledLP, compile_lp
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
 from npvi_model.model.tie_breaks import discounted_tie_break_meur
@@ -50,29 +54,16 @@ def prepare(
     return reduce_time(inputs, resolution, days)
 
 
-#: above this many constraints the non-zero count (a standard-form compile) is skipped
+#: above this many constraints the non-zero count (a standard-form compile) is skipped when the
+#: model is not compiled anyway (the `pyomo` solver interface)
 NONZERO_COUNT_MAX_CONSTRAINTS = 1_000_000
 
 
-def nonzeros(model: pyo.ConcreteModel) -> dict:
-    """Non-zeros of the constraint matrix per constraint family, and in total."""
-    import numpy as np
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
-    form = LinearStandardFormCompiler().write(model, mixed_form=True)
-    per_row = np.diff(form.A.tocsr().indptr)
-    families: dict[str, int] = {}
-    for row, count in zip(form.rows, per_row, strict=True):
-        name = row.constraint.parent_component().local_name
-        families[name] = families.get(name, 0) + int(count)
-    return {"nonzeros": dict(sorted(families.items())), "n_nonzeros": int(per_row.sum())}
-
-
-def model_fingerprint(model: pyo.ConcreteModel) -> dict:
+def model_fingerprint(model: pyo.ConcreteModel, compiled: CompiledLP | None = None) -> dict:
     """Counts of variables, constraints and non-zeros per family (component), and in total.
 
-    Non-zeros are counted on models up to NONZERO_COUNT_MAX_CONSTRAINTS rows (a few seconds at
-    the reference scale); on larger ones they are left out."""
+    Non-zeros come from `compiled` (the matrix the solver gets, so no second compile); without
+    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows."""
     variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
@@ -83,8 +74,11 @@ def model_fingerprint(model: pyo.ConcreteModel) -> dict:
         "n_variables": sum(variables.values()),
         "n_constraints": sum(constraints.values()),
     }
-    if out["n_constraints"] <= NONZERO_COUNT_MAX_CONSTRAINTS:
-        out.update(nonzeros(model))
+    if compiled is None and out["n_constraints"] <= NONZERO_COUNT_MAX_CONSTRAINTS:
+        compiled = compile_lp(model)
+    if compiled is not None:
+        out["nonzeros"] = compiled.nonzeros_per_family()
+        out["n_nonzeros"] = compiled.n_nonzeros
     return out
 
 
@@ -109,36 +103,46 @@ def solve_scenario(
     hours: str | None = None,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    budget: TimeBudget | None = None,
+    warm_starts: dict | None = None,
 ) -> tuple[xr.Dataset, dict]:
-    """Run every stage but the write; return the results and the summary."""
+    """Run every stage but the write; return the results and the summary.
+
+    `budget`: the run's wall-clock budget (default: the scenario's `time_limit_s` from now);
+    every stage up to the extract runs inside it. `warm_starts`: a dict shared by the scenarios
+    of one command, holding the last optimal basis (`"last"`: a handoff.WarmStart), used when
+    `solver.warm_start` is on: mapped by variable and constraint name onto the next model."""
     say = progress or (lambda _msg: None)
-    timing: dict[str, float] = {}
+    config = resolved.scenario.solver
+    budget = budget or TimeBudget(config.time_limit_s)
     t0 = time.perf_counter()
-    say("loading data")
-    inputs = prepare(resolved, data_dir, hours)
-    timing["inputs"] = time.perf_counter() - t0
-    say(f"building the model ({inputs.sizes['slice']} slices x {inputs.sizes['year']} years)")
-    t1 = time.perf_counter()
-    model = build_model(inputs)
-    timing["build"] = time.perf_counter() - t1
-    fingerprint = model_fingerprint(model)
-    say(
-        f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
-        "constraints)"
-    )
-    result = solve(model, resolved.scenario.solver, tee=tee)
+    full = hours == "full" or (hours is None and resolved.scenario.time.resolution == "full")
+    full_report = None
+    if full and resolved.scenario.time.full_hourly == "two_step" and config.interface == "direct":
+        from npvi_model.full_hourly import solve_two_step
+
+        ds, inputs, result, timing, full_report = solve_two_step(
+            resolved,
+            lambda h: prepare(resolved, data_dir, h),
+            budget,
+            say,
+            tee,
+            workers=resolved.scenario.time.full_hourly_workers,
+        )
+        fingerprint = full_report.pop("fingerprint_of_one_dispatch_year")
+        tie_break_meur = full_report.pop("tie_break_meur")
+        timing["solve"] = sum(timing.get(k, 0.0) for k in ("compile", "handoff", "highs", "load"))
+        warm = None
+    else:
+        ds, inputs, result, timing, fingerprint, warm, tie_break_meur = _solve_one(
+            resolved, data_dir, hours, say, tee, budget, warm_starts
+        )
     if not math.isfinite(result.objective_meur):
         raise SolveError(
             "numerical",
             f"the objective is {result.objective_meur} (not a finite number): some input is "
             "far out of range; nothing was written",
         )
-    timing["solve"] = result.solve_seconds
-    say("extracting results")
-    t2 = time.perf_counter()
-    ds = extract(model, inputs, result.duals)
-    tie_break_meur = discounted_tie_break_meur(model)
-    timing["extract"] = time.perf_counter() - t2
     timing["total"] = time.perf_counter() - t0
     meta = {
         "scenario": resolved.scenario.name,
@@ -162,7 +166,59 @@ def solve_scenario(
     }
     ds.attrs.update(meta)
     summary = make_summary(ds, timing, fingerprint)
+    if full_report is not None:
+        summary["full_hourly"] = full_report
+    summary["solver"] = {
+        "interface": config.interface,
+        "iterations": result.iterations,
+        "warm_start": warm is not None,
+    }
     return ds, summary
+
+
+def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
+    """One LP: inputs, build, compile, hand-off, HiGHS, extract, each inside the budget."""
+    config = resolved.scenario.solver
+    timing: dict[str, float] = {}
+    t0 = time.perf_counter()
+    say("loading data")
+    with budget.guard("loading the inputs"):
+        inputs = prepare(resolved, data_dir, hours)
+    timing["inputs"] = time.perf_counter() - t0
+    say(f"building the model ({inputs.sizes['slice']} slices x {inputs.sizes['year']} years)")
+    t1 = time.perf_counter()
+    with budget.guard("building the model"):
+        model = build_model(inputs)
+    timing["build"] = time.perf_counter() - t1
+    compiled = None
+    if config.interface == "direct":
+        with budget.guard("compiling the model"):
+            compiled = compile_lp(model)
+        timing["compile"] = compiled.seconds
+    with budget.guard("counting the model"):
+        fingerprint = model_fingerprint(model, compiled)
+    warm = None
+    if warm_starts is not None and config.warm_start and config.interface == "direct":
+        warm = warm_starts.get("last")
+    say(
+        f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
+        "constraints" + (", warm start)" if warm is not None else ")")
+    )
+    budget.check("handing the model to HiGHS")
+    result = solve(
+        model, config, tee=tee, time_limit_s=budget.remaining(), compiled=compiled, warm_basis=warm
+    )
+    if warm_starts is not None and result.basis is not None:
+        warm_starts["last"] = result.basis
+    timing.update({k: v for k, v in result.timing.items() if k != "compile"})
+    timing["solve"] = result.solve_seconds + timing.get("compile", 0.0)
+    say("extracting results")
+    t2 = time.perf_counter()
+    with budget.guard("extracting the results"):
+        ds = extract(model, inputs, result.duals)
+        tie_break_meur = discounted_tie_break_meur(model)
+    timing["extract"] = time.perf_counter() - t2
+    return ds, inputs, result, timing, fingerprint, warm, tie_break_meur
 
 
 def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
@@ -245,6 +301,7 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    warm_starts: dict | None = None,
     overrides: dict | None = None,
     force: bool = False,
 ) -> Path:
@@ -252,11 +309,17 @@ def run_scenario(
     return its result folder.
 
     The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
-    costs no solve time."""
+    costs no solve time. The scenario's `time_limit_s` bounds everything before the write
+    (see `budget.py`), counted from the start of this scenario."""
+    start = time.perf_counter()
     resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     check_run_output(Path(out_dir), [resolved.scenario.name], force)
+    budget = TimeBudget(resolved.scenario.solver.time_limit_s)
+    budget.start = start  # the budget counts from the start of this scenario, resolve included
     t0 = time.perf_counter()
-    ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
+    ds, summary = solve_scenario(
+        resolved, data_dir, hours, progress, tee, budget=budget, warm_starts=warm_starts
+    )
     t_write = time.perf_counter()
 
     def finish(summary: dict) -> None:
@@ -278,5 +341,7 @@ def check_run_output(out_dir: Path, names: Sequence[str], force: bool = False) -
 
 
 def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:
-    """Run several scenarios one after another; return their result folders."""
-    return [run_scenario(Path(p), Path(out_dir), **kwargs) for p in paths]
+    """Run several scenarios one after another (each starting from the previous optimal basis
+    when its `solver.warm_start` is on); return their result folders."""
+    warm_starts: dict = kwargs.pop("warm_starts", {})
+    return [run_scenario(Path(p), Path(out_dir), warm_starts=warm_starts, **kwargs) for p in paths]

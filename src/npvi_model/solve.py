@@ -1,5 +1,12 @@
-"""Stage 5: hand the model to HiGHS in memory (Pyomo's highspy interface), load the solution
-and the duals. Any status other than optimal raises SolveError, so nothing is written.
+"""Stage 5: solve the model in memory with HiGHS, load the solution and the duals. Any status
+other than optimal raises SolveError, so nothing is written.
+
+Two interfaces (`solver.interface` in the scenario):
+- `direct` (default): compile once (`handoff.compile_lp`), one `passModel` into highspy, solve,
+  write primal values back into the Pyomo variables and return the duals per constraint;
+- `pyomo`: Pyomo's own highs interface (`pyomo.contrib.solver`), the reference for the first.
+Both give the duals keyed by ConstraintData with the same sign (HiGHS's row dual of the row as
+written), so `extract.py` does not know which one ran.
 """
 
 from __future__ import annotations
@@ -8,12 +15,19 @@ import time
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from npvi_model.errors import SolveError
+from npvi_model.handoff import (
+    CompiledLP,
+    basis_for,
+    compile_lp,
+    load_primal,
+    pass_model,
+    row_duals,
+    warm_start_of,
+)
 from npvi_model.scenario import SolverConfig
-from npvi_model.solver_options import highs_options
+from npvi_model.solver_options import apply_options, highs_options
 
 
 @dataclass
@@ -25,24 +39,161 @@ class SolveResult:
     options: dict
     highs_version: str
     duals: dict = field(repr=False, default_factory=dict)
+    #: seconds per stage of the solve: compile, handoff, highs, load (direct interface)
+    timing: dict = field(default_factory=dict)
+    iterations: dict = field(default_factory=dict)
+    #: the optimal basis with its column and row names (handoff.WarmStart), to start another
+    #: model of the same family from (another path, another run)
+    basis: object = field(repr=False, default=None)
 
 
-def solve(model: pyo.ConcreteModel, config: SolverConfig, tee: bool = False) -> SolveResult:
-    """Solve in memory; raise SolveError with a clear message unless optimal."""
+def _options(config: SolverConfig, tee: bool) -> dict:
     options = highs_options(config)
     if tee:
         options["output_flag"] = True
         options["log_to_console"] = True
-    solver = Highs()
+    return options
+
+
+def solve(
+    model: pyo.ConcreteModel,
+    config: SolverConfig,
+    tee: bool = False,
+    time_limit_s: float | None = None,
+    compiled: CompiledLP | None = None,
+    warm_basis=None,
+) -> SolveResult:
+    """Solve in memory; raise SolveError with a clear message unless optimal.
+
+    `time_limit_s`: what is left of the run's budget (default: the scenario's whole limit).
+    `compiled`: the model already compiled (direct interface), e.g. for the fingerprint.
+    `warm_basis`: a handoff.WarmStart of a similar model (another path) to start from."""
+    limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
+    if getattr(config, "interface", "direct") == "pyomo":
+        return _solve_pyomo(model, config, tee, limit)
+    return _solve_direct(model, config, tee, limit, compiled, warm_basis)
+
+
+_TERMINATION_TEXT = {
+    "infeasible": "the model is infeasible",
+    "infeasible_or_unbounded": "the model is infeasible or unbounded",
+    "unbounded": "the model is unbounded: a cost can fall "
+    "without limit (check for negative prices or costs)",
+    "interrupted": "the solve was interrupted",
+}
+
+
+def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -> None:
+    if status == "time_limit":
+        text = (
+            f"the run reached its time limit of {config.time_limit_s:g} s while HiGHS was "
+            f"solving (it had {limit:.3g} s left) before proving optimality"
+        )
+    else:
+        text = _TERMINATION_TEXT.get(status, f"the solver stopped with status {name}")
+    diagnosis = []
+    if status in ("infeasible", "infeasible_or_unbounded"):
+        from npvi_model.diagnose import diagnose_infeasibility
+
+        diagnosis = diagnose_infeasibility(model, config, time_limit_s=max(limit - elapsed, 1e-3))
+    raise SolveError(status, f"{text}; nothing was written", diagnosis)
+
+
+def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResult:
+    import highspy
+
+    start = time.perf_counter()
+    timing: dict[str, float] = {}
+    if compiled is None:
+        compiled = compile_lp(model)
+        timing["compile"] = compiled.seconds
+    options = _options(config, tee)
+    t0 = time.perf_counter()
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)  # quiet until the options say otherwise
+    pass_model(highs, compiled)
+    apply_options(highs, options)
+    apply_options(highs, {"time_limit": float(limit), "threads": config.threads})
+    if warm_basis is not None:
+        highs.setBasis(basis_for(compiled, warm_basis))
+    timing["handoff"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    highs.HandleKeyboardInterrupt = True  # Ctrl-C cancels the solve, then we report it
+    try:
+        highs.solve()
+    except KeyboardInterrupt:
+        raise SolveError(
+            "interrupted", "the solve was interrupted (Ctrl-C); nothing was written"
+        ) from None
+    timing["highs"] = time.perf_counter() - t1
+    info = highs.getInfo()
+    iterations = {
+        "simplex": int(info.simplex_iteration_count),
+        "ipm": int(info.ipm_iteration_count),
+        "crossover": int(info.crossover_iteration_count),
+    }
+    version = highs.version()
+    status = _direct_status(highs.getModelStatus())
+    if status != "optimal":
+        _fail(status, str(highs.getModelStatus()), model, config, limit, timing["highs"])
+    t2 = time.perf_counter()
+    solution = highs.getSolution()
+    load_primal(compiled, solution.col_value)
+    duals = row_duals(compiled, solution.row_dual)
+    basis = highs.getBasis()
+    timing["load"] = time.perf_counter() - t2
+    return SolveResult(
+        "optimal",
+        "convergenceCriteriaSatisfied",
+        float(info.objective_function_value),
+        time.perf_counter() - start,
+        options,
+        version,
+        duals,
+        timing,
+        iterations,
+        warm_start_of(compiled, basis) if basis.valid else None,
+    )
+
+
+def _direct_status(model_status) -> str:
+    import highspy
+
+    ms = highspy.HighsModelStatus
+    return {
+        ms.kOptimal: "optimal",
+        ms.kInfeasible: "infeasible",
+        ms.kUnboundedOrInfeasible: "infeasible_or_unbounded",
+        ms.kUnbounded: "unbounded",
+        ms.kTimeLimit: "time_limit",
+        ms.kInterrupt: "interrupted",
+    }.get(model_status, "error")
+
+
+def _pyomo_timing(results, seconds: float) -> dict:
+    """Pyomo's interface in stages: HiGHS's own run time and the rest (hand-off, loading)."""
+    highs = getattr(results.timing_info, "highs_time", None)
+    if highs is None:
+        return {"pyomo_solve": seconds}
+    return {"pyomo_solve": seconds, "highs": highs, "handoff": seconds - highs}
+
+
+def _solve_pyomo(model, config, tee, limit) -> SolveResult:
+    """Pyomo's highs interface: the reference for the direct hand-off."""
+    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    options = _options(config, tee)
     start = time.perf_counter()
     try:
-        results = solver.solve(
+        results = Highs().solve(
             model,
             load_solutions=False,
             raise_exception_on_nonoptimal_result=False,
-            time_limit=config.time_limit_s,
+            time_limit=limit,
             threads=config.threads,
             solver_options=options,
+            tee=tee,
         )
     except KeyboardInterrupt:
         raise SolveError(
@@ -64,29 +215,14 @@ def solve(model: pyo.ConcreteModel, config: SolverConfig, tee: bool = False) -> 
             options,
             version,
             duals,
+            _pyomo_timing(results, seconds),
         )
-    messages = {
-        TerminationCondition.provenInfeasible: ("infeasible", "the model is infeasible"),
-        TerminationCondition.locallyInfeasible: ("infeasible", "the model is infeasible"),
-        TerminationCondition.infeasibleOrUnbounded: (
-            "infeasible_or_unbounded",
-            "the model is infeasible or unbounded",
-        ),
-        TerminationCondition.unbounded: (
-            "unbounded",
-            "the model is unbounded: a cost can fall "
-            "without limit (check for negative prices or costs)",
-        ),
-        TerminationCondition.maxTimeLimit: (
-            "time_limit",
-            f"the solver hit the time limit of {config.time_limit_s:g} s before proving optimality",
-        ),
-        TerminationCondition.interrupted: ("interrupted", "the solve was interrupted"),
-    }
-    status, text = messages.get(term, ("error", f"the solver stopped with status {term.name}"))
-    diagnosis = []
-    if status in ("infeasible", "infeasible_or_unbounded"):
-        from npvi_model.diagnose import diagnose_infeasibility
-
-        diagnosis = diagnose_infeasibility(model, config)
-    raise SolveError(status, f"{text}; nothing was written", diagnosis)
+    status = {
+        TerminationCondition.provenInfeasible: "infeasible",
+        TerminationCondition.locallyInfeasible: "infeasible",
+        TerminationCondition.infeasibleOrUnbounded: "infeasible_or_unbounded",
+        TerminationCondition.unbounded: "unbounded",
+        TerminationCondition.maxTimeLimit: "time_limit",
+        TerminationCondition.interrupted: "interrupted",
+    }.get(term, "error")
+    _fail(status, term.name, model, config, limit, seconds)

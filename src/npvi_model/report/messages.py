@@ -124,9 +124,15 @@ class BottleneckNumbers:
     top: list[tuple[str, int, float, str]]
 
 
-def bottleneck_numbers(bottlenecks: pd.DataFrame, n: int = 3) -> BottleneckNumbers:
+def bottleneck_numbers(
+    bottlenecks: pd.DataFrame, n: int = 3, from_year: int | None = None
+) -> BottleneckNumbers:
     """The first `n` binding limits in GW (connections, wind, electrolysers), then the first of
-    every other unit; one entry per limit (its most valuable year)."""
+    every other unit; one entry per limit (its most valuable year), counting only years from
+    `from_year` on (the key messages leave out the base year, in which nothing new can be in
+    service and every limit is worth the delivery-first valuation of what is missing)."""
+    if from_year is not None and not bottlenecks.empty:
+        bottlenecks = bottlenecks[bottlenecks["year"] >= from_year]
     if bottlenecks.empty:
         return BottleneckNumbers([])
     first = bottlenecks.drop_duplicates("limit", keep="first")
@@ -251,6 +257,12 @@ class PathNumbers:
     build_now: BuildNowNumbers
 
 
+def _decision_year(ds: xr.Dataset) -> int | None:
+    """The first model year after the base year (None for a one-year run)."""
+    years = sorted(int(y) for y in ds["year"].values)
+    return years[1] if len(years) > 1 else None
+
+
 def path_numbers(ds: xr.Dataset, name: str, tables: Mapping[str, pd.DataFrame]) -> PathNumbers:
     """All numbers of one path, from its Dataset and the comparison tables (computed once)."""
 
@@ -262,7 +274,7 @@ def path_numbers(ds: xr.Dataset, name: str, tables: Mapping[str, pd.DataFrame]) 
         name=name,
         access=access_numbers(mine("first_access")),
         not_in_time=not_in_time_numbers(ds, mine("capacity_vs_targets")),
-        bottlenecks=bottleneck_numbers(mine("bottlenecks")),
+        bottlenecks=bottleneck_numbers(mine("bottlenecks"), from_year=_decision_year(ds)),
         emissions=emissions_numbers(ds, mine("emissions_vs_targets")),
         build_now=build_now_numbers(ds),
     )

@@ -254,11 +254,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "be expanded that year: its value is then at most what one more unit costs, unless a "
         "build limit holds the building back. Where an asset does not exist, the value of a "
         "first connection is listed apart, as an upper bound. Grid connection limits show grid "
-        "congestion (netcongestie).",
+        "congestion (netcongestie). Where green demand cannot be delivered in time, a limit's "
+        "value includes the valuation of the missing green supply (the delivery-first value, "
+        "an assumption of the scenario): it then ranks what holds delivery back, not money "
+        "saved. The key messages leave out the base year.",
         "nl": "Een grens knelt als meer ervan de systeemkosten zou verlagen. De balk is wat één "
         "eenheid meer een jaar lang waard is, in euro per eenheid van de grens. Waarden zijn "
         "alleen binnen één eenheid vergelijkbaar. Grenzen van netaansluitingen tonen "
-        "netcongestie.",
+        "netcongestie. Waar groene vraag niet tijdig te leveren is, bevat de waarde de "
+        "waardering van het ontbrekende groene aanbod (een aanname van het scenario): de "
+        "rangorde toont dan wat levering tegenhoudt, niet bespaard geld. De kernboodschappen "
+        "laten het basisjaar weg.",
     },
     "s_emissions": {"en": "Emissions against the target", "nl": "Uitstoot tegen het doel"},
     "s_emissions_text": {

@@ -340,16 +340,14 @@ def test_check_end_to_end_detects_a_changed_input(small_project):
     assert same.returncode == 0, same.stdout + same.stderr
     assert "# Regression check: OK" in (small_project / "same.md").read_text()
 
-    # 0.5 GW more of the first committed electrolyser project in RM (in service by 2030)
-    projects_csv = small_project / "data" / "electrolyser_projects.csv"
-    projects = pd.read_csv(projects_csv)
-    row = projects[
-        (projects.cluster == "RM")
-        & (projects.technology == "electrolyser")
-        & (projects.commissioning_year <= 2030)
-    ].index[0]
-    projects.loc[row, "capacity_gw"] += 0.5
-    projects.to_csv(projects_csv, index=False)
+    # the national electrolyser build pace before 2031 cut by 0.2 GW/yr: less electrolysis in
+    # service nationally by 2030 (a committed project elsewhere would only shift the builds
+    # between clusters while the national pace binds)
+    limits_csv = small_project / "data" / "national_build_limits.csv"
+    limits = pd.read_csv(limits_csv)
+    row = limits[(limits.technology == "electrolyser")].sort_values("from_year").index[0]
+    limits.loc[row, "max_new_per_year"] -= 0.2
+    limits.to_csv(limits_csv, index=False)
 
     changed = npvi("check", *common, "--report", "changed.md", cwd=small_project)
     assert changed.returncode == 1, changed.stdout + changed.stderr

@@ -320,6 +320,15 @@ def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated d
     console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
 
 
+def _register_robust() -> None:
+    from npvi_model.robust.command import robust
+
+    app.command("robust")(robust)
+
+
+_register_robust()
+
+
 def main() -> None:  # pragma: no cover - console entry
     try:
         app()

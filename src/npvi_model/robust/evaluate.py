@@ -140,6 +140,7 @@ def robust_plan(
         say(f"{s}: perfect-foresight optimum")
         result = solve(models[s], solver)
         own_cost[s] = float(result.objective_meur)
+        timing[f"own_optimum_solve_{s}"] = result.solve_seconds
         own_plans[s] = stage1_plan(models[s], keys)
     timing["own_optima"] = time.perf_counter() - t0
 

@@ -71,6 +71,8 @@ def robust(
     objective: str = typer.Option("expected", help="'expected' or 'minmax-regret'"),
     out: Path = typer.Option(Path("results"), help="output folder; writes <out>/robust/"),
     hours: str = typer.Option(None, help="number of representative days (default: scenario's)"),
+    method: str = typer.Option("ef", help="'ef' extensive form, or 'ph' progressive hedging"),
+    ranks: int = typer.Option(2, min=1, help="MPI ranks for --method ph"),
     vss: bool = typer.Option(True, help="solve the mean-value problem for the VSS"),
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
     allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
@@ -99,11 +101,14 @@ def robust(
                     objective=objective,
                     solver=solver,
                     value_of_stochastic_solution=vss,
+                    method=method,
+                    ranks=ranks,
                     progress=lambda msg: status.update(f"robust: {msg}"),
                     tee=tee,
                 )
             except ValueError as err:
-                raise InputError([Problem("command line", "--decide-until", str(err))]) from None
+                option = "--decide-until" if "model year" in str(err) else "--method"
+                raise InputError([Problem("command line", option, str(err))]) from None
         folder = write_robust(out, outcome)
     except InputError as err:
         for problem in err.problems:

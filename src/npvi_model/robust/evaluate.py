@@ -121,10 +121,20 @@ def robust_plan(
     solver: SolverConfig | None = None,
     value_of_stochastic_solution: bool = True,
     extract_results: bool = True,
+    method: str = "ef",
+    ranks: int = 2,
+    ph_settings: dict | None = None,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
 ) -> RobustOutcome:
-    """Solve the two-stage problem over the paths in `inputs` (name -> prepared inputs)."""
+    """Solve the two-stage problem over the paths in `inputs` (name -> prepared inputs).
+
+    `method`: "ef" (the extensive form, one process) or "ph" (progressive hedging over `ranks`
+    MPI processes; `expected` objective only)."""
+    if method not in ("ef", "ph"):
+        raise ValueError(f"method {method!r}: expected 'ef' or 'ph'")
+    if method == "ph" and objective != "expected":
+        raise ValueError("progressive hedging solves the 'expected' objective only")
     say = progress or (lambda _msg: None)
     solver = solver or SolverConfig()
     names = list(inputs)
@@ -144,10 +154,17 @@ def robust_plan(
         own_plans[s] = stage1_plan(models[s], keys)
     timing["own_optima"] = time.perf_counter() - t0
 
-    say(f"extensive form ({objective}) over {len(names)} paths")
-    ef = solve_extensive_form(inputs, keys, w, objective, solver, own_cost, tee=tee)
-    timing["extensive_form_build"] = ef.build_seconds
-    timing["extensive_form_solve"] = ef.solve_seconds
+    if method == "ph":
+        say(f"progressive hedging over {ranks} MPI ranks")
+        ef = _progressive_hedging(inputs, keys, w, ranks, ph_settings)
+    else:
+        say(f"extensive form ({objective}) over {len(names)} paths")
+        ef = solve_extensive_form(inputs, keys, w, objective, solver, own_cost, tee=tee)
+    if method == "ph":
+        timing["progressive_hedging"] = ef.solve_seconds
+    else:
+        timing["extensive_form_build"] = ef.build_seconds
+        timing["extensive_form_solve"] = ef.solve_seconds
 
     t1 = time.perf_counter()
     robust_cost, under_plan = {}, {}
@@ -158,6 +175,9 @@ def robust_plan(
             under_plan[s] = extract(models[s], inputs[s], duals)
     timing["resolve_under_plan"] = time.perf_counter() - t1
     regret = {s: robust_cost[s] - own_cost[s] for s in names}
+    if method == "ph":
+        ef.objective_meur = sum(w[s] * robust_cost[s] for s in names)
+        ef.costs_meur = dict(robust_cost)
     outcome = RobustOutcome(
         names=names,
         weights=w,
@@ -184,6 +204,27 @@ def robust_plan(
     outcome.timing_s = {k: round(v, 3) for k, v in timing.items()}
     outcome.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return outcome
+
+
+def _progressive_hedging(inputs, keys, weights, ranks, settings) -> ExtensiveFormResult:
+    """The stage-1 plan by progressive hedging (xbar at convergence); costs are set later from
+    the re-solves under the plan."""
+    from npvi_model.robust.progressive_hedging import run_with_mpi
+
+    out = run_with_mpi(inputs, keys, weights, ranks=ranks, settings=settings)
+    plan = out.pop("plan")
+    out["ranks"] = ranks
+    return ExtensiveFormResult(
+        plan=plan,
+        objective_meur=float("nan"),
+        costs_meur={},
+        build_seconds=0.0,
+        solve_seconds=out["seconds"],
+        n_variables=0,
+        n_constraints=0,
+        method="progressive_hedging",
+        ph=out,
+    )
 
 
 def _value_of_stochastic_solution(outcome, inputs, models, solver, say) -> None:

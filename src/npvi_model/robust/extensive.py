@@ -38,6 +38,8 @@ class ExtensiveFormResult:
     solve_seconds: float
     n_variables: int
     n_constraints: int
+    method: str = "extensive_form"  # or "progressive_hedging"
+    ph: dict | None = None  # PH's iterations, convergence, ranks
 
 
 def build_extensive_form(

@@ -164,6 +164,8 @@ def summary(out: RobustOutcome) -> dict:
         .rename(columns={"robust": "new_capacity"})
         .to_dict(orient="records"),
         "extensive_form": {
+            "method": ef.method,
+            "progressive_hedging": ef.ph,
             "objective_meur": ef.objective_meur,
             "n_variables": ef.n_variables,
             "n_constraints": ef.n_constraints,

@@ -117,6 +117,9 @@ def robust(
     except SolveError as err:
         err_console.print(f"[red]solver: {err.status}[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+    except RuntimeError as err:  # progressive hedging's MPI processes failed
+        err_console.print(f"[red]solver: error[/red] {escape(str(err))}", highlight=False)
+        raise typer.Exit(3) from None
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/red]: nothing half-written was left")
         raise typer.Exit(130) from None

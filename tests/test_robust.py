@@ -115,3 +115,25 @@ def test_progressive_hedging_on_two_ranks_agrees_with_the_extensive_form():
     assert ph.extensive_form.objective_meur == pytest.approx(
         ef.extensive_form.objective_meur, rel=1e-5
     )
+
+
+def test_folder_and_report_section_say_the_plan_in_plain_words(tmp_path):
+    """The minmax-regret case written to `robust/` and read back by the report section: build
+    3.25 GW of electrolyser at A by 2030; at most 123.1875 MEUR (shown as 123.2 million EUR)
+    more than the best plan for any single path; EVPI = (123.1875 + 123.1875) / 2."""
+    import json
+
+    from npvi_model.robust.report import robust_report_section
+    from npvi_model.robust.results import write_robust
+
+    out = robust_plan(_paths(), objective="minmax-regret", value_of_stochastic_solution=False)
+    folder = write_robust(tmp_path, out)
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["evpi_meur"] == pytest.approx(123.1875)
+    assert summary["stage1_plan"][0]["new_capacity"] == pytest.approx(3.25)
+    section = robust_report_section(folder)
+    assert section["key"] == "robust"
+    assert "3.25 GW of electrolyser at A" in section["text"]
+    assert "at most 123.2 million EUR" in section["text"]
+    assert len(section["figures"]) == 2 and len(section["tables"]) == 2
+    assert not list(tmp_path.glob(".robust.*"))

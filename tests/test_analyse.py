@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from fake_results import make_results, set_policy_targets, write_results
 
-from npvi_model import analyse
+from npvi_model import analysis
 from npvi_model.outputs import OUTPUT_VARIABLES
 
 
@@ -49,7 +49,7 @@ def test_first_access_year_with_threshold_from_attrs():
     first reached 2030 (0.95 >= 0.9); it drops in 2035, so lasting access only from 2040.
     RM hydrogen 0.3 throughout: never. CH hydrogen NaN, 0.9, 0.95, 1.0: 0.9 counts (>=), so
     2030 for both first and lasting."""
-    first = analyse.first_access_table(analyse.access_timeline(_access_ds()))
+    first = analysis.first_access_table(analysis.access_timeline(_access_ds()))
     row = first.set_index(["cluster", "carrier"])
     assert row.loc[("RM", "electricity"), "first_access_year"] == 2030
     assert row.loc[("RM", "electricity"), "lasting_access_year"] == 2040
@@ -65,15 +65,15 @@ def test_access_threshold_argument_and_default():
     """With threshold 0.8, RM electricity (0.5, 0.95, 0.85, 0.92) first and lastingly reaches it
     in 2030. Without the run attribute the threshold is 0.9; with threshold 0.96 never."""
     ds = _access_ds()
-    tl = analyse.access_timeline(ds, threshold=0.8)
+    tl = analysis.access_timeline(ds, threshold=0.8)
     rm = tl[(tl["cluster"] == "RM") & (tl["carrier"] == "electricity")]
     assert list(rm["reaches_threshold"]) == [False, True, True, True]
     assert set(rm["lasting_access_year"]) == {2030}
     del ds.attrs["green_access_threshold"]
-    tl = analyse.access_timeline(ds)
+    tl = analysis.access_timeline(ds)
     assert set(tl["threshold"]) == {0.9}
     assert len(tl) == 2 * 3 * 4  # clusters x carriers x years
-    tl = analyse.access_timeline(ds, threshold=0.96)
+    tl = analysis.access_timeline(ds, threshold=0.96)
     rm = tl[(tl["cluster"] == "RM") & (tl["carrier"] == "electricity")]
     assert set(rm["first_access"]) == {"never"}
 
@@ -113,7 +113,7 @@ def test_capacity_vs_targets_interpolates_to_2032():
     """Electrolysis 2032 = 3 + (9 - 3) x 2/5 = 5.4 GW against 8 GW: short 2.6.
     2025: 0.4 vs 0.5 -> short 0.1; 2030: 3 vs 4 -> short 1. Wind 2032 = 15 + 16 x 2/5 = 21.4
     >= 21: met. Wind 2050 lies after the last model year (2035): not compared."""
-    cvt = analyse.capacity_vs_targets(_capacity_ds()).set_index(["target", "year"])
+    cvt = analysis.capacity_vs_targets(_capacity_ds()).set_index(["target", "year"])
     e32 = cvt.loc[("electrolysis_gw", 2032)]
     assert e32["capacity_gw"] == pytest.approx(5.4)
     assert e32["target_gw"] == 8.0
@@ -138,7 +138,7 @@ def test_capacity_shortfall_why_names_binding_limits():
     mv.loc[dict(limit="grid_connection:CH", year=2030)] = 500.0
     mv.loc[dict(limit="national_offshore_wind:NL", year=2035)] = 2000.0
     mv.loc[dict(limit="co2_sink:porthos", year=2030)] = 9999.0
-    cvt = analyse.capacity_vs_targets(ds).set_index(["target", "year"])
+    cvt = analysis.capacity_vs_targets(ds).set_index(["target", "year"])
     why30 = cvt.loc[("electrolysis_gw", 2030), "why"]
     assert "grid connection Chemelot, 2030" in why30
     assert "national offshore wind" not in why30 and "Porthos" not in why30
@@ -151,16 +151,16 @@ def test_capacity_shortfall_why_without_binding_limits():
     """No limit binds. With hydrogen falling back to fossil (default 2 TWh per cluster) the
     reason is "not economic"; with no hydrogen shortfall it is "not needed"."""
     ds = _capacity_ds()
-    why = analyse.capacity_vs_targets(ds).set_index(["target", "year"])["why"]
+    why = analysis.capacity_vs_targets(ds).set_index(["target", "year"])["why"]
     assert why.loc[("electrolysis_gw", 2030)].startswith("not economic at these prices")
     ds["unmet"][:] = 0.0
-    why = analyse.capacity_vs_targets(ds).set_index(["target", "year"])["why"]
+    why = analysis.capacity_vs_targets(ds).set_index(["target", "year"])["why"]
     assert why.loc[("electrolysis_gw", 2030)].startswith("not needed")
 
 
 def test_capacity_by_cluster_units_and_values():
     ds = _capacity_ds()
-    df = analyse.capacity_by_cluster(ds).set_index(["technology", "cluster", "year"])
+    df = analysis.capacity_by_cluster(ds).set_index(["technology", "cluster", "year"])
     assert df.loc[("electrolyser", "RM", 2035), "capacity"] == 5
     assert df.loc[("co2_sink", "RM", 2035), "unit"] == "Mt/yr"
     assert df.loc[("h2_storage", "CH", 2030), "unit"] == "GWh"
@@ -183,7 +183,7 @@ def test_bottleneck_ranking_within_unit_and_combined():
     the tolerance (1e-6 x 300) and is dropped. Mt/yr: co2 sink 2035 (1000) > 2030 (50).
     Sorted by unit ("GW" before "Mt/yr"); combined order by bare value:
     co2 2035 (1), RM 2030 (2), CH 2035 (3), CH 2030 (4), co2 2030 (5)."""
-    bn = analyse.bottleneck_ranking(_bottleneck_ds())
+    bn = analysis.bottleneck_ranking(_bottleneck_ds())
     assert list(bn["label"]) == [
         "grid connection Rotterdam-Moerdijk, 2030",
         "grid connection Chemelot, 2035",
@@ -199,10 +199,10 @@ def test_bottleneck_ranking_within_unit_and_combined():
 def test_bottleneck_ranking_year_and_top():
     """Year 2030 only: RM (300), CH (100), co2 (50). Top 1 per unit over all years: RM 2030
     and co2 sink 2035."""
-    bn = analyse.bottleneck_ranking(_bottleneck_ds(), year=2030)
+    bn = analysis.bottleneck_ranking(_bottleneck_ds(), year=2030)
     assert list(bn["limit"]) == ["grid_connection:RM", "grid_connection:CH", "co2_sink:porthos"]
     assert list(bn["marginal_value_eur_per_unit_yr"]) == [300.0, 100.0, 50.0]
-    bn = analyse.bottleneck_ranking(_bottleneck_ds(), top=1)
+    bn = analysis.bottleneck_ranking(_bottleneck_ds(), top=1)
     assert list(zip(bn["limit"], bn["year"], strict=True)) == [
         ("grid_connection:RM", 2030),
         ("co2_sink:porthos", 2035),
@@ -210,13 +210,13 @@ def test_bottleneck_ranking_year_and_top():
 
 
 def test_no_bottleneck_when_nothing_binds():
-    assert analyse.bottleneck_ranking(make_results()).empty
+    assert analysis.bottleneck_ranking(make_results()).empty
 
 
 def test_carrier_prices_units():
     ds = make_results()
     ds["carrier_price"].loc[dict(carrier="hydrogen", cluster="CH", year=2035)] = 142.0
-    cp = analyse.carrier_prices(ds).set_index(["carrier", "cluster", "year"])
+    cp = analysis.carrier_prices(ds).set_index(["carrier", "cluster", "year"])
     assert cp.loc[("hydrogen", "CH", 2035), "price"] == 142.0
     assert cp.loc[("hydrogen", "CH", 2035), "price_unit"] == "EUR/MWh"
     assert cp.loc[("co2", "RM", 2030), "price_unit"] == "EUR/t"
@@ -249,7 +249,7 @@ def test_emissions_gap_split_missing_supply_first():
     6 + 3 + 1 = 10 >= 5, so all 5 goes to it in proportion 6:3:1 -> 3, 1.5, 0.5; other 0.
     2035: gap 22 - 15 = 7; missing supply explains only 2 (electricity) -> 2, other 5; main
     cause other processes. 2040: 10 - 12 = -2 below target: gap 0, "target met"."""
-    em = analyse.emissions_vs_targets(_emissions_ds()).set_index("year")
+    em = analysis.emissions_vs_targets(_emissions_ds()).set_index("year")
     assert em.loc[2030, "target_mt"] == 35 and em.loc[2030, "target_source"] == "scenario cap"
     assert em.loc[2030, "gap_mt"] == pytest.approx(5)
     assert em.loc[2030, "gap_missing_green_electricity_mt"] == pytest.approx(3)
@@ -269,7 +269,7 @@ def test_emissions_gap_split_missing_supply_first():
 def test_emissions_gap_split_proportional():
     """Proportional rule, 2030: gap 5 split 30:6:3:1 of 40 -> other 3.75, electricity 0.75,
     hydrogen 0.375, CO2 0.125."""
-    em = analyse.emissions_vs_targets(_emissions_ds(), rule="proportional").set_index("year")
+    em = analysis.emissions_vs_targets(_emissions_ds(), rule="proportional").set_index("year")
     assert em.loc[2030, "gap_other_processes_mt"] == pytest.approx(3.75)
     assert em.loc[2030, "gap_missing_green_electricity_mt"] == pytest.approx(0.75)
     assert em.loc[2030, "gap_missing_green_hydrogen_mt"] == pytest.approx(0.375)
@@ -277,7 +277,7 @@ def test_emissions_gap_split_proportional():
 
 
 def test_emissions_without_any_target():
-    em = analyse.emissions_vs_targets(make_results())
+    em = analysis.emissions_vs_targets(make_results())
     assert set(em["target_source"]) == {"none"} and set(em["main_cause"]) == {"no target"}
     assert (em["gap_mt"] == 0).all()
 
@@ -311,7 +311,7 @@ def test_no_regret_is_elementwise_minimum():
     """min(A, B): electrolyser RM 2030 min(4, 3) = 3; RM 2035 min(6, 8) = 6; offshore wind RM
     2030 min(2, 1) = 1. CH 2030 min(1, 0) = 0 and the import terminal min(0, 2) = 0 are not
     reported."""
-    nr = analyse.compare_paths(_two_paths())["no_regret"]
+    nr = analysis.compare_paths(_two_paths())["no_regret"]
     got = {(r.technology, r.cluster, r.year): r.no_regret_capacity for r in nr.itertuples()}
     assert got == {
         ("electrolyser", "RM", 2030): 3,
@@ -327,7 +327,7 @@ def test_vollooprisico_is_max_zero_a_minus_b():
     1 - 0 = 1, offshore wind RM 2030 2 - 1 = 1 (RM 2035: 6 - 8 < 0, none). Built for B, A
     materialises: electrolyser RM 2035 8 - 6 = 2, import terminal RM 2035 2 - 0 = 2.
     Utilisation of A's 2 GW wind at RM in 2030 if B happens: 8.76 TWh / (2 GW x 8760 h) = 0.5."""
-    vr = analyse.compare_paths(_two_paths())["vollooprisico"]
+    vr = analysis.compare_paths(_two_paths())["vollooprisico"]
     got = {
         (r.built_for, r.materialises, r.technology, r.cluster, r.year): r.stranded_capacity
         for r in vr.itertuples()
@@ -350,7 +350,7 @@ def test_headline_and_fit_in_time():
     """Window 2030-2035 holds both model years. Energy demand per path: (10 + 5) TWh x 2
     clusters x 2 years = 60. A's unmet hydrogen 2 x 2 x 2 = 8 -> share 8/60; B's 0 -> B fits
     best. A's electrolysis 2030 = 4 + 1 = 5 GW; objective per path from the attributes."""
-    tables = analyse.compare_paths(_two_paths())
+    tables = analysis.compare_paths(_two_paths())
     fit = tables["fit_in_time"].set_index("scenario")
     assert fit.loc["B", "rank"] == 1 and bool(fit.loc["B", "fits_best"])
     assert fit.loc["A", "unmet_energy_share"] == pytest.approx(8 / 60)
@@ -370,7 +370,7 @@ def test_compare_paths_uses_years_all_paths_share():
     b = _zero_capacity(make_results("B", years=(2030, 2035, 2040)))
     b["capacity"].loc[dict(technology="electrolyser")] = 1.0
     a["capacity"].loc[dict(technology="electrolyser", cluster="CH")] = 1.0
-    nr = analyse.compare_paths([a, b])["no_regret"]
+    nr = analysis.compare_paths([a, b])["no_regret"]
     assert set(nr["year"]) == {2030, 2035}
 
 
@@ -383,7 +383,7 @@ def test_write_comparison_replaces_out_dir_atomically(tmp_path):
     out = tmp_path / "cmp"
     out.mkdir()
     (out / "stale.csv").write_text("old")
-    paths = analyse.write_comparison(dirs, out)
+    paths = analysis.write_comparison(dirs, out)
     assert {
         "no_regret",
         "vollooprisico",
@@ -411,9 +411,9 @@ def test_write_comparison_leaves_old_output_on_error(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(analyse.pd.DataFrame, "to_csv", boom)
+    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
     with pytest.raises(RuntimeError):
-        analyse.write_comparison([tmp_path / "runs"], out)  # folder of folders is accepted
+        analysis.write_comparison([tmp_path / "runs"], out)  # folder of folders is accepted
     assert os.listdir(out) == ["keep.csv"]
     assert sorted(os.listdir(tmp_path)) == ["cmp", "runs"]
 
@@ -422,6 +422,6 @@ def test_print_comparison_runs(tmp_path):
     from rich.console import Console
 
     console = Console(record=True, width=160)
-    analyse.print_comparison(analyse.comparison_tables(list(_two_paths())), console)
+    analysis.print_comparison(analysis.comparison_tables(list(_two_paths())), console)
     text = console.export_text()
     assert "Vollooprisico" in text and "No-regret" in text

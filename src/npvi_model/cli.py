@@ -167,12 +167,12 @@ def compare(
     out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
 ) -> None:
     """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
-    from npvi_model import analyse
+    from npvi_model import analysis
 
     _require_results(folders)
-    tables = analyse.write_comparison(folders, out)
-    datasets = [analyse.load_results(f) for f in folders]
-    analyse.print_comparison(analyse.comparison_tables(datasets), console)
+    tables = analysis.write_comparison(folders, out)
+    datasets = [analysis.load_results(f) for f in folders]
+    analysis.print_comparison(analysis.comparison_tables(datasets), console)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
 
 

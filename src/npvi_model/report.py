@@ -24,7 +24,7 @@ import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from npvi_model import analyse
+from npvi_model import analysis
 
 SOURCE_COLOURS = {
     "offshore_wind": "#1f77b4",
@@ -85,10 +85,10 @@ def _grid(n: int, ncols: int = 3) -> tuple[int, int]:
 
 def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
     """Stacked annual supply by source per cluster and year for one carrier, demand as a line."""
-    name = analyse.scenario_name(ds)
+    name = analysis.scenario_name(ds)
     unit = "Mt CO2" if carrier == "co2" else "TWh"
     clusters = [str(c) for c in ds["cluster"].values]
-    years = analyse.model_years(ds)
+    years = analysis.model_years(ds)
     supply = ds["supply"].sel(carrier=carrier)
     sources = [str(s) for s in supply["source"].values if float(np.abs(supply.sel(source=s)).sum())]
     nrows, ncols = _grid(len(clusters))
@@ -109,7 +109,7 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
             neg += np.clip(vals, None, 0)
         demand = ds["demand"].sel(carrier=carrier, cluster=cl, year=years).values
         ax.plot(x, demand, "k_", markersize=22, mew=2, label="demand")
-        ax.set_title(analyse.cluster_name(cl), fontsize=10)
+        ax.set_title(analysis.cluster_name(cl), fontsize=10)
         ax.set_xticks(x, [str(y) for y in years], fontsize=8)
         ax.axhline(0, color="black", linewidth=0.5)
         if i % ncols == 0:
@@ -125,8 +125,8 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
 def fig_access_heatmap(ds: xr.Dataset, threshold: float | None = None) -> Figure:
     """Heat map of the green share per cluster (rows) and year (columns), one panel per carrier;
     cells at or above the access threshold are marked with a check mark."""
-    name = analyse.scenario_name(ds)
-    timeline = analyse.access_timeline(ds, threshold)
+    name = analysis.scenario_name(ds)
+    timeline = analysis.access_timeline(ds, threshold)
     thr = float(timeline["threshold"].iloc[0]) if len(timeline) else 0.9
     carriers = [c for c in ("electricity", "hydrogen") if c in set(timeline["carrier"])]
     carriers = carriers or sorted(set(timeline["carrier"]))
@@ -146,7 +146,7 @@ def fig_access_heatmap(ds: xr.Dataset, threshold: float | None = None) -> Figure
                 text = "n/a" if not np.isfinite(v) else f"{v:.0%}" + (" ✓" if v >= thr else "")
                 ax.text(c, r, text, ha="center", va="center", fontsize=8)
         ax.set_xticks(range(len(years)), [str(y) for y in years])
-        ax.set_yticks(range(len(clusters)), [analyse.cluster_name(c) for c in clusters])
+        ax.set_yticks(range(len(clusters)), [analysis.cluster_name(c) for c in clusters])
         ax.set_xlabel("model year")
         ax.set_title(f"green {carrier}")
     if image is not None:
@@ -158,14 +158,14 @@ def fig_access_heatmap(ds: xr.Dataset, threshold: float | None = None) -> Figure
 def fig_capacity_vs_targets(datasets: Sequence[xr.Dataset]) -> Figure:
     """National electrolysis and offshore wind capacity per path (lines) against policy targets
     (red crosses; hollow where capacity was interpolated to a target year)."""
-    names = analyse._unique_names(datasets)
+    names = analysis._unique_names(datasets)
     fig = _new_figure(11, 4.2)
     axes = fig.subplots(1, 2)
-    for k, (ax, target) in enumerate(zip(axes, analyse.CAPACITY_TARGETS, strict=True)):
+    for k, (ax, target) in enumerate(zip(axes, analysis.CAPACITY_TARGETS, strict=True)):
         for i, (ds, name) in enumerate(zip(datasets, names, strict=True)):
-            nat = analyse.national_capacity(ds)
+            nat = analysis.national_capacity(ds)
             ax.plot(nat["year"], nat[target], marker=PATH_MARKERS[i % 6], label=name)
-        cvt = analyse.capacity_vs_targets(datasets[0])
+        cvt = analysis.capacity_vs_targets(datasets[0])
         cvt = cvt[cvt["target"] == target]
         ax.scatter(
             cvt["year"],
@@ -176,7 +176,7 @@ def fig_capacity_vs_targets(datasets: Sequence[xr.Dataset]) -> Figure:
             zorder=5,
             label="policy target",
         )
-        ax.set_title(analyse.TARGET_LABELS[target].capitalize())
+        ax.set_title(analysis.TARGET_LABELS[target].capitalize())
         ax.set_xlabel("year")
         ax.set_ylabel("capacity (GW)")
         ax.grid(alpha=0.3)
@@ -188,8 +188,8 @@ def fig_capacity_vs_targets(datasets: Sequence[xr.Dataset]) -> Figure:
 
 def fig_bottlenecks(ds: xr.Dataset, top: int = 8) -> Figure:
     """Horizontal bars of the binding limits with the highest marginal value, top N per unit."""
-    name = analyse.scenario_name(ds)
-    ranking = analyse.bottleneck_ranking(ds, top=top)
+    name = analysis.scenario_name(ds)
+    ranking = analysis.bottleneck_ranking(ds, top=top)
     units = list(dict.fromkeys(ranking["limit_unit"]))
     if not units:
         fig = _new_figure(7, 2.5)
@@ -215,11 +215,11 @@ def fig_bottlenecks(ds: xr.Dataset, top: int = 8) -> Figure:
 
 def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
     """Emissions per year by cause (stacked bars), one panel per path, with the target."""
-    names = analyse._unique_names(datasets)
+    names = analysis._unique_names(datasets)
     fig = _new_figure(4.5 * len(datasets), 4.0)
     axes = fig.subplots(1, len(datasets), squeeze=False, sharey=True)[0]
     for i, (ax, ds, name) in enumerate(zip(axes, datasets, names, strict=True)):
-        years = analyse.model_years(ds)
+        years = analysis.model_years(ds)
         x = np.arange(len(years))
         bottom = np.zeros(len(years))
         for cause in ds["emissions_by_cause"]["cause"].values:
@@ -230,10 +230,10 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
                 bottom=bottom,
                 color=CAUSE_COLOURS.get(str(cause)),
                 width=0.7,
-                label=analyse.CAUSE_LABELS.get(str(cause), str(cause)),
+                label=analysis.CAUSE_LABELS.get(str(cause), str(cause)),
             )
             bottom += vals
-        em = analyse.emissions_vs_targets(ds)
+        em = analysis.emissions_vs_targets(ds)
         ax.plot(x, em["target_mt"], "r_", markersize=24, mew=3, label="target")
         ax.set_xticks(x, [str(y) for y in years], fontsize=8)
         ax.set_title(name)
@@ -247,7 +247,7 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
 
 def fig_path_comparison(datasets: Sequence[xr.Dataset]) -> Figure:
     """Unmet green energy and emissions per year, one line per path."""
-    tables = analyse.compare_paths(datasets)
+    tables = analysis.compare_paths(datasets)
     head = tables["headline"]
     fig = _new_figure(11, 4.0)
     axes = fig.subplots(1, 2)
@@ -270,7 +270,7 @@ def fig_path_comparison(datasets: Sequence[xr.Dataset]) -> Figure:
 
 def fig_no_regret(datasets: Sequence[xr.Dataset]) -> Figure:
     """No-regret capacity (the minimum over all paths) per year, stacked by technology, GW only."""
-    nr = analyse.compare_paths(datasets)["no_regret"]
+    nr = analysis.compare_paths(datasets)["no_regret"]
     nr = nr[nr["unit"] == "GW"]
     fig = _new_figure(8, 4.0)
     ax = fig.subplots()
@@ -388,7 +388,7 @@ def _table_html(df: pd.DataFrame, max_rows: int = 25) -> str:
 
 
 def _figures(datasets: Sequence[xr.Dataset]) -> dict[str, list[ReportFigure]]:
-    names = analyse._unique_names(datasets)
+    names = analysis._unique_names(datasets)
     slugs: list[str] = []
     for n in names:
         s = _slug(n)
@@ -527,7 +527,7 @@ def _render_html(
     figs: dict[str, list[ReportFigure]],
     pngs: dict[str, bytes],
 ) -> str:
-    names = analyse._unique_names(datasets)
+    names = analysis._unique_names(datasets)
     runs = "".join(
         f"<li><b>{html.escape(n)}</b>: {html.escape(str(ds.attrs.get('description', '')))} "
         f"(solver status {html.escape(str(ds.attrs.get('solver_status', '?')))}, input "
@@ -556,7 +556,7 @@ def _render_html(
 
 
 def build_report(result_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
-    """Build the report for one or more result folders (see `analyse.find_result_dirs`).
+    """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
     Writes, atomically (a temporary folder beside `out_dir` replaces it at the end; on any
     error nothing is left behind and an existing `out_dir` is untouched):
@@ -564,10 +564,10 @@ def build_report(result_dirs: Sequence[str | Path], out_dir: str | Path) -> Path
     - `report.html`, self-contained (PNGs embedded as base64), every user string escaped.
     Returns the path of `report.html` in `out_dir`.
     """
-    datasets = [analyse.load_results(d) for d in analyse.find_result_dirs(result_dirs)]
-    tables = analyse.comparison_tables(datasets)
+    datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(result_dirs)]
+    tables = analysis.comparison_tables(datasets)
     out_dir = Path(out_dir).resolve()
-    with analyse.atomic_output_dir(out_dir) as tmp:
+    with analysis.atomic_output_dir(out_dir) as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         figs = _figures(datasets)

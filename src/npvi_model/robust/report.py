@@ -86,13 +86,11 @@ def plan_in_words(summary: dict, plan: pd.DataFrame) -> str:
 
 def plan_figure(plan: pd.DataFrame):
     """Bars: the robust plan and each path's own plan per asset (summed build years)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     by_asset = plan_by_asset(plan)
-    fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(by_asset), 3) + 1.5))
+    fig = Figure(figsize=(8, 0.4 * max(len(by_asset), 3) + 1.5))
+    ax = fig.subplots()
     cols = ["robust"] + [c for c in by_asset.columns if c.startswith("own_")]
     labels = [
         f"{TECHNOLOGY_WORDS.get(t, t)} {loc} [{u}]"
@@ -116,12 +114,10 @@ def plan_figure(plan: pd.DataFrame):
 
 def regret_figure(costs: pd.DataFrame):
     """Bars: each path's regret under the robust plan [bn EUR, discounted]."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 2.5))
+    fig = Figure(figsize=(6, 2.5))
+    ax = fig.subplots()
     ax.bar(costs["path"], costs["regret_meur"] / 1e3, color="#b05a3c")
     ax.set_ylabel("regret [bn EUR]")
     ax.set_title("extra cost of the robust plan against each path's own optimum", fontsize=9)

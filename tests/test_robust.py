@@ -127,7 +127,8 @@ def test_progressive_hedging_on_two_ranks_agrees_with_the_extensive_form():
 def test_folder_and_report_section_say_the_plan_in_plain_words(tmp_path):
     """The minmax-regret case written to `robust/` and read back by the report section: build
     3.25 GW of electrolyser at A by 2030; at most 123.1875 MEUR (shown as 123.2 million EUR)
-    more than the best plan for any single path; EVPI = (123.1875 + 123.1875) / 2."""
+    more than the best plan for any single path; EVPI = (123.1875 + 123.1875) / 2; the plan
+    differs from high's own 4 GW by -0.75 GW and from low's own 1 GW by +2.25 GW."""
     import json
 
     from npvi_model.robust.report import robust_report_section
@@ -138,6 +139,13 @@ def test_folder_and_report_section_say_the_plan_in_plain_words(tmp_path):
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["evpi_meur"] == pytest.approx(123.1875)
     assert summary["stage1_plan"][0]["new_capacity"] == pytest.approx(3.25)
+    differences = summary["differences_from_own_plans"]  # 3.25 - 4 and 3.25 - 1
+    assert differences["high"]["robust_minus_own_by_technology"]["electrolyser [GW]"] == (
+        pytest.approx(-0.75)
+    )
+    assert differences["low"]["robust_minus_own_by_technology"]["electrolyser [GW]"] == (
+        pytest.approx(2.25)
+    )
     section = robust_report_section(folder)
     assert section["key"] == "robust"
     assert "3.25 GW of electrolyser at A" in section["text"]

@@ -160,6 +160,7 @@ def summary(out: RobustOutcome) -> dict:
         else out.vss_meur,
         "vss_note": out.vss_note,
         "cost_under_mean_value_plan_meur": out.eev_cost_meur,
+        "differences_from_own_plans": _differences_by_path(out),
         "stage1_plan": built[["asset", "technology", "location", "build_year", "unit", "robust"]]
         .rename(columns={"robust": "new_capacity"})
         .to_dict(orient="records"),
@@ -175,6 +176,23 @@ def summary(out: RobustOutcome) -> dict:
         "timing_s": out.timing_s,
         "peak_memory_mb": round(out.peak_memory_mb, 1),
     }
+
+
+def _differences_by_path(out: RobustOutcome) -> dict:
+    """Per path: how many stage-1 decisions differ from its own plan, and the robust plan minus
+    its own plan summed per technology (in the technology's unit)."""
+    table = difference_table(out)
+    result = {}
+    for s in out.names:
+        rows = table[table["path"] == s]
+        by_tech = rows.groupby(["technology", "unit"])["difference"].sum()
+        result[s] = {
+            "n_decisions_differing": int(len(rows)),
+            "robust_minus_own_by_technology": {
+                f"{tech} [{unit}]": float(v) for (tech, unit), v in by_tech.items()
+            },
+        }
+    return result
 
 
 def write_robust(out_dir: Path, out: RobustOutcome) -> Path:

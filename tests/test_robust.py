@@ -152,3 +152,16 @@ def test_folder_and_report_section_say_the_plan_in_plain_words(tmp_path):
     assert "at most 123.2 million EUR" in section["text"]
     assert len(section["figures"]) == 2 and len(section["tables"]) == 2
     assert not list(tmp_path.glob(".robust.*"))
+
+
+def test_report_finds_the_robust_folder_beside_the_path_folders(tmp_path):
+    """`robust_sections_for` gives one section when `<parent>/robust/` exists, none otherwise."""
+    from npvi_model.robust.report import robust_sections_for
+    from npvi_model.robust.results import write_robust
+
+    paths = [tmp_path / "high", tmp_path / "low"]
+    assert robust_sections_for(paths) == []
+    out = robust_plan(_paths(), value_of_stochastic_solution=False)
+    write_robust(tmp_path, out)
+    sections = robust_sections_for(paths)
+    assert [s["key"] for s in sections] == ["robust"]

@@ -151,3 +151,14 @@ def robust_report_section(robust_dir: str | Path) -> dict:
             ("Cost per path under the robust plan (bn EUR, discounted)", cost_table),
         ],
     }
+
+
+def robust_sections_for(result_dirs) -> list[dict]:
+    """The robust section for `npvi report DIR...`: `[robust_report_section(<parent>/robust)]`
+    when a `robust/` folder with a summary sits beside the path folders, else `[]` (for the
+    report's `extra_sections`)."""
+    parents = {Path(d).resolve().parent for d in result_dirs}
+    for parent in sorted(parents):
+        if (parent / "robust" / "summary.json").is_file():
+            return [robust_report_section(parent / "robust")]
+    return []

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from npvi_model.extract_gaps import PATH_RULES
 from npvi_model.outputs import (
     ALL_SOURCES,
     COST_COMPONENTS,
@@ -128,6 +129,7 @@ def make_results(
         "cost_component": list(COST_COMPONENTS),
         "component": ["demand", "offshore_wind", "grid", "electrolyser", "fallback"],
         "target": list(TARGETS),
+        "path_rule": list(PATH_RULES),
     }
     data: dict[str, xr.DataArray] = {}
     for var in OUTPUT_VARIABLES:

@@ -73,6 +73,15 @@ def tiny_instance():
     ds["price_grid_electricity"][:] = 60.0
     ds["price_co2_emission"][:] = 100.0
     ds["h2_storage_power_ratio"][:] = 0.1
+    # path rules and the delivery-first valuation (model/hydrogen.py, model/objective.py)
+    ds["h2_import_max_share"] = ("year", [0.5, 0.4])
+    ds["h2_domestic_min_share"] = ("year", [float("nan"), 0.6])
+    ds["rfnbo_min_share"] = ("year", [0.42, float("nan")])
+    ds.attrs.update(
+        green_shortfall_value_eur_per_mwh=1000.0,
+        green_shortfall_value_eur_per_t=500.0,
+        rfnbo_gap_penalty_eur_per_mwh=400.0,
+    )
     return ds
 
 

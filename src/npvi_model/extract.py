@@ -13,6 +13,7 @@ import numpy as np
 import pyomo.environ as pyo
 import xarray as xr
 
+from npvi_model.extract_gaps import add_gaps
 from npvi_model.model.objective import COST_EXPRESSIONS
 from npvi_model.outputs import (
     ALL_SOURCES,
@@ -254,12 +255,25 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["co2_stored"] = (("cluster", "year"), stored_c)
 
     by_cause = np.zeros((len(EMISSION_CAUSES), nC, nY))
+    other_net = d.params["other_emissions_mt"]
+    other_gross = d.params.get("other_emissions_gross_mt", other_net)
+    credit = d.params.get("electrification_credit_mt", {})
+    cause = {name: i for i, name in enumerate(EMISSION_CAUSES)}
     for c_i, c in enumerate(clusters):
         for y_i, y in enumerate(years):
-            by_cause[0, c_i, y_i] = d.params["other_emissions_mt"][(c, y)]
-            by_cause[1, c_i, y_i] = pyo.value(model.emissions_electricity_fallback[c, y])
-            by_cause[2, c_i, y_i] = pyo.value(model.emissions_hydrogen_fallback[c, y])
-            by_cause[3, c_i, y_i] = pyo.value(model.emissions_not_captured[c, y])
+            k = (c, y)
+            by_cause[cause["other_processes"], c_i, y_i] = other_gross[k] + credit.get(k, 0.0)
+            by_cause[cause["assumed_process_abatement"], c_i, y_i] = other_net[k] - other_gross[k]
+            by_cause[cause["electrification_credit"], c_i, y_i] = -credit.get(k, 0.0)
+            by_cause[cause["electricity_fallback"], c_i, y_i] = pyo.value(
+                model.emissions_electricity_fallback[c, y]
+            )
+            by_cause[cause["hydrogen_fallback"], c_i, y_i] = pyo.value(
+                model.emissions_hydrogen_fallback[c, y]
+            )
+            by_cause[cause["co2_not_captured"], c_i, y_i] = pyo.value(
+                model.emissions_not_captured[c, y]
+            )
     ds = ds.assign_coords(cause=list(EMISSION_CAUSES))
     ds["emissions_by_cause"] = (("cause", "year"), by_cause.sum(axis=1))
     ds["emissions_by_cluster"] = (("cluster", "year"), by_cause.sum(axis=0))
@@ -291,6 +305,8 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
 
     _add_prices(ds, model, duals, w, dw, e_dem)
     _add_limit_values(ds, model, duals, dw)
+    gap_terms = {"e_dem": e_dem, "e_fb": e_fb, "h_dem": h_dem, "h_fb": h_fb}
+    add_gaps(ds, model, duals, inputs, {**gap_terms, "co2_plan": plan, "co2_captured": captured})
     _add_dispatch(
         ds,
         wind_used,

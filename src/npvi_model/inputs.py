@@ -19,6 +19,7 @@ import xarray as xr
 from npvi_model.data_io import _shown as _shown_path
 from npvi_model.data_io import load_tables
 from npvi_model.errors import InputError, Problem
+from npvi_model.path_rules import add_path_rules
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
 from npvi_model.sets import CLUSTER_IDS, FIRST_YEAR, HOURS_PER_YEAR, SECTORS
 from npvi_model.tables import (
@@ -184,6 +185,7 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
     _add_emissions(ds, tables, scenario)
     _add_assets(ds, tables, scenario, data_dir)
     _add_timeseries(ds, data_dir, scenario)
+    add_path_rules(ds, scenario)
 
     targets = tables["policy_targets"]
     tgt_names = sorted(set(targets["target"]) - {"industry_emissions_1990_mt"})
@@ -288,6 +290,8 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
     path = scenario.demand_path
     demand = ds["demand_by_sector"]
     other = np.zeros((len(CLUSTER_IDS), len(years)))
+    other_gross = np.zeros((len(CLUSTER_IDS), len(years)))  # before the assumed abatement
+    electrification = np.zeros((len(CLUSTER_IDS), len(years)))  # credit for electricity > 2025
     for c_i, cluster in enumerate(CLUSTER_IDS):
         for y_i, year in enumerate(years):
             # production-weighted activity of the cluster, relative to the base year mix
@@ -301,13 +305,20 @@ def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) ->
             activity = float(np.average(idx, weights=weights)) if weights.sum() > 0 else 1.0
             reference = float(base.get(cluster, 0.0)) * activity
             electricity = float(ds["electricity_demand_twh"].sel(cluster=cluster, year=year))
-            full_fallback = (
+            electrification[c_i, y_i] = (
                 max(0.0, electricity - float(base_electricity.get(cluster, 0.0))) * ef_e
+            )
+            full_fallback = (
+                electrification[c_i, y_i]
                 + float(ds["hydrogen_demand_twh"].sel(cluster=cluster, year=year)) * ef_h
                 + float(ds["co2_capture_plan_mt"].sel(cluster=cluster, year=year))
             )
-            other[c_i, y_i] = max(0.0, reference - full_fallback) * (1.0 - abate[year])
+            other_gross[c_i, y_i] = max(0.0, reference - full_fallback)
+            other[c_i, y_i] = other_gross[c_i, y_i] * (1.0 - abate[year])
     ds["other_emissions_mt"] = (("cluster", "year"), other)
+    # the assumed (exogenous) parts, reported as their own emission causes (extract.py)
+    ds["other_emissions_gross_mt"] = (("cluster", "year"), other_gross)
+    ds["electrification_credit_mt"] = (("cluster", "year"), electrification)
     caps = params.emission_caps_mt
     ds["emission_cap_mt"] = ("year", np.array([caps.get(y, np.nan) for y in years], dtype=float))
 

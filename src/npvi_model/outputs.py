@@ -37,10 +37,12 @@ DIMS = {
     "technology": "technology id (tables.TECHNOLOGIES)",
     "link": "corridor, backbone section or CO2 pipeline id",
     "limit": "a capacity limit, named `kind:location` (see limit_* coordinates)",
-    "cause": "cause of emissions",
+    "cause": "cause of emissions (assumed abatements are negative)",
     "cost_component": "part of the system cost",
     "component": "term of a carrier balance in `dispatch_gw`",
     "target": "policy target id (tables.TARGETS)",
+    "path_rule": "national hydrogen path rule (h2_import_max_share, h2_domestic_min_share, "
+    "rfnbo_min_share)",
 }
 
 #: supply sources per carrier (the `source` dim); `fallback` is the fossil route = shortfall
@@ -65,8 +67,12 @@ DISPATCH_COMPONENTS = (
     "electrolyser_input",
 )
 
+#: causes of emissions; the two assumed (exogenous) abatements are negative, named, not netted:
+#: `other_processes` is before them, and the causes add up to `emissions`
 EMISSION_CAUSES = (
     "other_processes",
+    "assumed_process_abatement",
+    "electrification_credit",
     "electricity_fallback",
     "hydrogen_fallback",
     "co2_not_captured",
@@ -74,12 +80,15 @@ EMISSION_CAUSES = (
 COST_COMPONENTS = (
     "investment_annuity",
     "fixed_om",
+    "sunk_fixed_om",
     "grid_electricity",
     "hydrogen_import",
     "fallback_fuel",
     "co2_emission",
     "co2_transport_storage",
     "emission_cap_penalty",
+    "green_shortfall_penalty",
+    "rfnbo_gap_penalty",
 )
 
 OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
@@ -161,7 +170,15 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "co2_stored", ("cluster", "year"), "Mt", "CO2 injected into sinks reached from the cluster"
     ),
     OutputVar("emissions", ("year",), "Mt", "national industry CO2 emissions"),
-    OutputVar("emissions_by_cause", ("cause", "year"), "Mt", "emissions split by cause"),
+    OutputVar(
+        "emissions_by_cause",
+        ("cause", "year"),
+        "Mt",
+        "emissions split by cause; `assumed_process_abatement` (the scenario's "
+        "other_emissions_abatement) and `electrification_credit` (electricity demand above "
+        "the 2025 level taken off the fossil reference; grid emissions are scope 2) are "
+        "assumed, not chosen by the model, and negative",
+    ),
     OutputVar("emissions_by_cluster", ("cluster", "year"), "Mt", "emissions per cluster"),
     OutputVar("emission_target", ("year",), "Mt", "emission cap of the scenario (NaN: none)"),
     OutputVar(
@@ -185,6 +202,46 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "EUR/(unit*yr)",
         "value of one more unit of the limit for one year; unit per limit in the "
         "`limit_unit` coordinate",
+    ),
+    # --- the two gaps (extract_gaps.py, docs/gaps.md) ---
+    OutputVar(
+        "delivery_gap",
+        ("carrier", "cluster", "year"),
+        "TWh | Mt",
+        "past niet tijdig: green demand that cannot be delivered in time (the fallback of a "
+        "delivery-first solve); NaN in a cost-only solve",
+    ),
+    OutputVar(
+        "green_delivered",
+        ("carrier", "cluster", "year"),
+        "TWh | Mt",
+        "demand met by green supply (electricity, hydrogen) or CO2 captured and stored",
+    ),
+    OutputVar(
+        "green_marginal_cost",
+        ("carrier", "cluster", "year"),
+        "EUR/MWh | EUR/t",
+        "balance dual averaged over the green energy delivered, leaving out slices at the "
+        "shortfall value (delivery-first only)",
+    ),
+    OutputVar(
+        "fossil_route_cost",
+        ("carrier", "year"),
+        "EUR/MWh | EUR/t",
+        "gas x gas price + emission factor x CO2 price (CO2: the CO2 price)",
+    ),
+    OutputVar(
+        "cost_gap",
+        ("carrier", "cluster", "year"),
+        "EUR/MWh | EUR/t",
+        "onrendabele top: green marginal cost minus fossil-route cost (> 0: green is dearer)",
+    ),
+    OutputVar(
+        "path_rule_value",
+        ("path_rule", "year"),
+        "EUR/MWh",
+        "value of relaxing a national hydrogen path rule by one MWh, undiscounted (0: not "
+        "binding or not set)",
     ),
     OutputVar(
         "dispatch_gw",
@@ -214,11 +271,20 @@ ATTRIBUTES = {
     "policy_targets_published": "JSON: targets at every year the data give them (offshore wind "
     "as industry's share)",
     "green_access_threshold": "share of demand met green that counts as access",
+    "gap_mode": "delivery_first (green shortfall valued, so the fallback is the delivery gap) "
+    "or cost_only",
 }
 
 #: Keys of summary.json
 SUMMARY_KEYS = ("scenario", "status", "objective_eur", "years", "timing_s", "metadata")
-SUMMARY_YEAR_KEYS = ("unmet", "emissions_mt", "electrolysis_gw", "offshore_wind_gw")
+SUMMARY_YEAR_KEYS = (
+    "unmet",
+    "delivery_gap",
+    "cost_gap",
+    "emissions_mt",
+    "electrolysis_gw",
+    "offshore_wind_gw",
+)
 
 
 def markdown() -> str:

@@ -16,6 +16,7 @@ import xarray as xr
 import npvi_model
 from npvi_model.data_io import default_data_dir
 from npvi_model.extract import extract
+from npvi_model.extract_gaps import national_gaps
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
 from npvi_model.results_io import write_results
@@ -154,6 +155,7 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "unmet": {
                 c: float(ds["unmet"].sel(carrier=c, year=y).sum()) for c in ds.carrier.values
             },
+            **national_gaps(ds, y),
             "emissions_mt": float(ds["emissions"].sel(year=y)),
             "emission_gap_mt": float(ds["emission_gap"].sel(year=y)),
             "electrolysis_gw": float(
@@ -169,6 +171,8 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
         "objective_eur": ds.attrs["objective_eur"],
         "units": {
             "unmet": "TWh (electricity, hydrogen), Mt (co2)",
+            "delivery_gap": "TWh (electricity, hydrogen), Mt (co2); null in a cost-only solve",
+            "cost_gap": "EUR/MWh (electricity, hydrogen), EUR/t (co2); green minus fossil route",
             "emissions_mt": "Mt CO2",
             "electrolysis_gw": "GW electricity input",
             "offshore_wind_gw": "GW, industry share incl. offshore electrolysis",

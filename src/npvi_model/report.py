@@ -43,6 +43,8 @@ CAUSE_COLOURS = {
     "electricity_fallback": "#1f77b4",
     "hydrogen_fallback": "#2ca02c",
     "co2_not_captured": "#8c564b",
+    "assumed_process_abatement": "#c7c7c7",
+    "electrification_credit": "#aec7e8",
 }
 PATH_MARKERS = ("o", "s", "^", "D", "v", "P")
 
@@ -221,9 +223,11 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
     for i, (ax, ds, name) in enumerate(zip(axes, datasets, names, strict=True)):
         years = analysis.model_years(ds)
         x = np.arange(len(years))
-        bottom = np.zeros(len(years))
+        above, below = np.zeros(len(years)), np.zeros(len(years))
         for cause in ds["emissions_by_cause"]["cause"].values:
             vals = np.nan_to_num(ds["emissions_by_cause"].sel(cause=cause, year=years).values)
+            # assumed abatements are negative: stacked below zero, so they are seen, not netted
+            bottom = np.where(vals >= 0, above, below)
             ax.bar(
                 x,
                 vals,
@@ -232,7 +236,10 @@ def fig_emissions(datasets: Sequence[xr.Dataset]) -> Figure:
                 width=0.7,
                 label=analysis.CAUSE_LABELS.get(str(cause), str(cause)),
             )
-            bottom += vals
+            above += np.maximum(vals, 0)
+            below += np.minimum(vals, 0)
+        ax.plot(x, above + below, "k.", markersize=8, label="net emissions" if i == 0 else None)
+        ax.axhline(0, color="black", linewidth=0.5)
         em = analysis.emissions_vs_targets(ds)
         ax.plot(x, em["target_mt"], "r_", markersize=24, mew=3, label="target")
         ax.set_xticks(x, [str(y) for y in years], fontsize=8)
@@ -317,6 +324,15 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "For each cluster and year, the bars show where electricity, hydrogen and captured CO2 "
         "come from; the black dash is demand. The red part (fallback) is demand that green "
         "supply could not meet and that falls back to the fossil route: the shortfall.",
+    ),
+    (
+        "gaps",
+        "Delivery gap and cost gap",
+        "Two different gaps, side by side. The delivery gap (past niet tijdig) is green demand "
+        "that cannot be met because supply or infrastructure cannot be there in time; it falls "
+        "back to the fossil route and emits. The cost gap (onrendabele top) is how much dearer "
+        "the green supply that can be delivered is than the fossil route, per MWh or tonne "
+        "(negative: green is cheaper). See docs/gaps.md.",
     ),
     (
         "access",
@@ -458,6 +474,18 @@ def _figures(datasets: Sequence[xr.Dataset]) -> dict[str, list[ReportFigure]]:
 
 
 def _section_tables(key: str, tables: dict[str, pd.DataFrame]) -> str:
+    if key == "gaps" and "gaps_national" in tables:
+        cols = ["scenario", "year", "carrier", "delivery_gap", "quantity_unit"]
+        cols += ["delivery_gap_share", "cost_gap", "cost_unit"]
+        fit = tables["delivery_fit"][
+            ["scenario", "year", "fits", "short", "where", "binding_limits", "binding_path_rules"]
+        ]
+        return (
+            "<h3>National gaps per carrier</h3>"
+            + _table_html(tables["gaps_national"][cols], 80)
+            + "<h3>Does the demand fit in time?</h3>"
+            + _table_html(fit, 40)
+        )
     if key == "access":
         fa = tables["first_access"]
         pivot = fa.pivot_table(

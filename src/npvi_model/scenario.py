@@ -84,6 +84,42 @@ class Parameters(Strict):
     )
     green_access_threshold: Share = 0.9
 
+    # --- path rules, gaps and cost accounting (model/hydrogen.py, model/objective.py,
+    # src/npvi_model/path_rules.py, docs/gaps.md) ---
+    green_shortfall_value_eur_per_mwh: NonNegative = Field(
+        0.0,
+        description="A: value of green electricity or hydrogen that is not delivered; > 0 makes "
+        "the solve delivery-first, so the fallback is the delivery gap (0: cost-only)",
+    )
+    green_shortfall_value_eur_per_t: NonNegative = Field(
+        0.0, description="A: value of planned CO2 capture that is not delivered (delivery-first)"
+    )
+    h2_import_max_share_of_demand: dict[ModelYear, Share] = Field(
+        default_factory=dict,
+        description="path rule: H2 imports <= share x national H2 demand (anchors, interpolated)",
+    )
+    h2_domestic_min_share_of_supply: dict[ModelYear, Share] = Field(
+        default_factory=dict,
+        description="path rule: domestic electrolysis >= share x (domestic + imported) green H2",
+    )
+    rfnbo_min_share_of_demand: dict[ModelYear, Share] = Field(
+        default_factory=dict,
+        description="RED III art. 22a option: RFNBO H2 >= share x industrial H2 demand (soft)",
+    )
+    rfnbo_gap_penalty_eur_per_mwh: NonNegative = Field(
+        500.0, description="A: price of RFNBO hydrogen missing from the RED III share"
+    )
+    emission_caps_every_year: bool = Field(
+        False,
+        description="A: interpolate the caps linearly between their anchor years, so every model "
+        "year from the first anchor on has a cap",
+    )
+    co2_transport_storage_paid_by: Literal["tariff", "infrastructure"] = Field(
+        "tariff",
+        description="CO2 T&S paid once: the tariff per t stored (sink and CO2 pipeline capex and "
+        "FOM then count as covered by it), or the sink and pipeline infrastructure (no tariff)",
+    )
+
     _check_caps = field_validator("emission_caps_mt", "other_emissions_abatement")(_finite)
 
 

@@ -19,7 +19,11 @@ CAUSE_LABELS: dict[str, str] = {
     "hydrogen_fallback": "missing green hydrogen",
     "co2_not_captured": "missing CO2 transport/storage",
     "other_processes": "other processes",
+    "assumed_process_abatement": "assumed process abatement (exogenous)",
+    "electrification_credit": "assumed electrification credit (scope 2 not counted)",
 }
+#: assumed (exogenous) abatements: negative causes, shown apart, never part of the target gap
+ASSUMED_CAUSES = ("assumed_process_abatement", "electrification_credit")
 #: causes that more (green) supply or CO2 infrastructure would remove
 SUPPLY_CAUSES = ("electricity_fallback", "hydrogen_fallback", "co2_not_captured")
 
@@ -36,7 +40,8 @@ def emissions_vs_targets(
     - `above_target_mt` = emissions - target (negative: below target);
       `gap_mt` = max(0, above_target_mt), 0 where there is no target;
     - `emissions_<cause>_mt`: `emissions_by_cause` for each cause (other_processes,
-      electricity_fallback, hydrogen_fallback, co2_not_captured).
+      assumed_process_abatement, electrification_credit, electricity_fallback,
+      hydrogen_fallback, co2_not_captured); the two assumed abatements are negative.
 
     Attribution of the gap (`gap_<cause>_mt`, summing to gap_mt):
     - rule "missing_supply_first" (default): the gap is first attributed to the causes that
@@ -68,7 +73,7 @@ def emissions_vs_targets(
         gap = max(0.0, above) if np.isfinite(target) else 0.0
         ec = {c: float(by_cause.sel(cause=c, year=y)) for c in causes}
         pos = {c: max(0.0, v) if np.isfinite(v) else 0.0 for c, v in ec.items()}
-        parts = dict.fromkeys(CAUSE_LABELS, 0.0)
+        parts = {c: 0.0 for c in CAUSE_LABELS if c not in ASSUMED_CAUSES}
         if gap > 0:
             if rule == "missing_supply_first":
                 supply_total = sum(pos.get(c, 0.0) for c in SUPPLY_CAUSES)
@@ -101,8 +106,8 @@ def emissions_vs_targets(
             "above_target_mt": above,
             "gap_mt": gap,
         }
-        for c, label in CAUSE_LABELS.items():
-            row[f"gap_{_slug(label)}_mt"] = parts[c]
+        for c in parts:
+            row[f"gap_{_slug(CAUSE_LABELS[c])}_mt"] = parts[c]
         for c in causes:
             row[f"emissions_{c}_mt"] = ec[c]
         row["main_cause"] = main
@@ -115,4 +120,6 @@ def _slug(text: str) -> str:
 
 
 #: column of `emissions_vs_targets` for each cause's share of the gap
-GAP_COLUMNS = {c: f"gap_{_slug(label)}_mt" for c, label in CAUSE_LABELS.items()}
+GAP_COLUMNS = {
+    c: f"gap_{_slug(label)}_mt" for c, label in CAUSE_LABELS.items() if c not in ASSUMED_CAUSES
+}

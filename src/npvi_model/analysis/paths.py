@@ -16,6 +16,7 @@ import xarray as xr
 from npvi_model.analysis.access import access_timeline, first_access_table
 from npvi_model.analysis.bottlenecks import bottleneck_ranking, carrier_prices
 from npvi_model.analysis.emissions import emissions_vs_targets
+from npvi_model.analysis.gaps import gap_tables
 from npvi_model.analysis.io import (
     _unique_names,
     _year_values,
@@ -291,7 +292,8 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
     """Every table of this module for a set of runs: the per-run tables (access_timeline,
     first_access, capacity_vs_targets, capacity_by_cluster, bottlenecks, carrier_prices,
     emissions_vs_targets), each with a leading `scenario` column and all runs stacked, plus the
-    `compare_paths` tables."""
+    `compare_paths` tables and the gap tables (`gaps_national`, `gaps_by_cluster`,
+    `delivery_fit`)."""
     names = _unique_names(datasets)
     per_run = {
         "access_timeline": access_timeline,
@@ -311,6 +313,7 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
             frames.append(df)
         tables[key] = pd.concat(frames, ignore_index=True)
     tables.update(compare_paths(datasets))
+    tables.update(gap_tables(datasets, names))  # delivery gap and cost gap (analysis/gaps.py)
     return tables
 
 

@@ -49,6 +49,19 @@ _PRINTED: dict[str, tuple[str, list[str] | None]] = {
             "rank",
         ],
     ),
+    "gaps_national": (
+        "Delivery gap (past niet tijdig, TWh | Mt) and cost gap (onrendabele top, EUR/MWh | "
+        "EUR/t) per carrier",
+        [
+            "scenario",
+            "year",
+            "carrier",
+            "delivery_gap",
+            "delivery_gap_share",
+            "cost_gap",
+            "cost_unit",
+        ],
+    ),
     "first_access": (
         "First year of green access per cluster (share >= threshold)",
         ["scenario", "cluster_name", "carrier", "first_access", "green_share_last_year"],

@@ -8,7 +8,10 @@ sinks are rated in Mt/yr).
 - `pipeline_limit`: flow on a pipeline <= its capacity (zero before it opens); flow is one-way.
 - `sink_limit`: CO2 stored in a sink <= its injection capacity (zero before its start year).
 So nothing is stored that was not captured: the balance has no other source.
-Transport and storage cost: stored x the T&S tariff (EUR/t x Mt = MEUR).
+Transport and storage cost: stored x the T&S tariff (EUR/t x Mt = MEUR), paid once: with
+`co2_transport_storage_paid_by: tariff` the tariff covers the sinks and CO2 pipelines (their capex
+and fixed O&M are 0 in the inputs); with `infrastructure` the tariff is 0 and the sinks and
+pipelines are paid through their annuities and fixed O&M (`path_rules.py`).
 """
 
 from __future__ import annotations

@@ -6,6 +6,14 @@
         + (planned capture - captured) )                                                  [Mt]
 
 EF in t CO2/MWh of carrier replaced; GW x h = GWh; GWh x t/MWh = 1e-3 Mt.
+
+`other processes[c, y]` (an input, `inputs._add_emissions`) carries two assumed abatements that no
+decision of the model makes; `extract.py` reports them as their own, negative, emission causes:
+- `assumed_process_abatement` = - other_emissions_abatement[y] x gross other processes [Mt];
+- `electrification_credit` = - (electricity demand - 2025 electricity demand, >= 0) [TWh]
+  x EF_el [t/MWh] [Mt]: the fossil energy that extra electricity replaces is taken off the
+  reference, since grid electricity's emissions are the power sector's (scope 2).
+`other_processes` in the results is before both, so the causes add up to emissions[y].
 `emission_gap[y] >= emissions[y] - cap[y]` (only where the scenario sets a cap), gap >= 0: the
 cap is soft, its violation is reported as the target gap and priced at the penalty.
 """

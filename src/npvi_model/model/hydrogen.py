@@ -22,6 +22,19 @@
 - Charge and discharge <= power ratio (1/h) x energy capacity.
 
 Hydrogen demand in TWh/yr is flat: TWh x 1000 / 8760 GW.
+
+Path rules (national, per year, only in years where the scenario sets them; `path_rules.py`).
+With W[t] the slice weight [h], domestic[y] = sum over c, t of W[t] x (efficiency[y] x
+electrolyser input + offshore electrolysis) and imported[y] = sum over c, t of W[t] x import [GWh]:
+- `h2_import_share_limit[y]`: imported[y] <= import share[y] x national H2 demand[y] x 1000 [GWh]
+  (how much the path may import);
+- `h2_domestic_share_min[y]`: domestic[y] >= domestic share[y] x (domestic[y] + imported[y])
+  [GWh] (how much of the green hydrogen must be made in the Netherlands);
+- `rfnbo_share_min[y]` (RED III option): domestic[y] + imported[y] + rfnbo_gap[y]
+  >= RFNBO share[y] x national H2 demand[y] x 1000 [GWh], rfnbo_gap >= 0 priced at the RFNBO
+  penalty (EUR/MWh x GWh x 1e-3 = MEUR). All electrolytic and imported hydrogen counts as RFNBO
+  (the delegated act's additionality and correlation rules are not modelled).
+Their duals (EUR/MWh after dividing by the discount weight and x 1e3) are `path_rule_value`.
 """
 
 from __future__ import annotations
@@ -112,6 +125,7 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
         ) == h2_demand_gw(m, c, y)
 
     m.h2_balance = pyo.Constraint(m.C, m.Y, m.T, rule=balance_rule)
+    _add_path_rules(m, landing)
     m.h2_import_cost = pyo.Expression(
         m.Y,
         rule=lambda m, y: sum(
@@ -119,6 +133,63 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
             for c in d.clusters
             for t in d.slices
         ),
+        doc="[MEUR/yr]",
+    )
+
+
+def _add_path_rules(m: pyo.ConcreteModel, landing: dict) -> None:
+    """National import share, domestic share and RFNBO share of hydrogen (see module doc)."""
+    d = m.data
+    p = d.params
+
+    def domestic_gwh(m, y):
+        eta = p["electrolyser_efficiency"][y]
+        return sum(
+            d.slice_weight[t]
+            * (
+                eta * m.electrolyser_input[c, y, t]
+                + sum(m.offshore_h2[a, y, t] for a in landing[c])
+            )
+            for c in d.clusters
+            for t in d.slices
+        )
+
+    def imported_gwh(m, y):
+        return sum(d.slice_weight[t] * m.h2_import[c, y, t] for c in d.clusters for t in d.slices)
+
+    def demand_gwh(y):
+        return 1000.0 * sum(p["hydrogen_demand_twh"][(c, y)] for c in d.clusters)
+
+    def years_with(rule: str) -> list[int]:
+        values = p.get(rule, {})
+        return [y for y in d.years if values.get(y, float("nan")) == values.get(y, float("nan"))]
+
+    m.H2_IMPORT_RULE_YEARS = pyo.Set(initialize=years_with("h2_import_max_share"), ordered=True)
+    m.H2_DOMESTIC_RULE_YEARS = pyo.Set(initialize=years_with("h2_domestic_min_share"), ordered=True)
+    m.RFNBO_YEARS = pyo.Set(initialize=years_with("rfnbo_min_share"), ordered=True)
+    m.h2_import_share_limit = pyo.Constraint(
+        m.H2_IMPORT_RULE_YEARS,
+        rule=lambda m, y: imported_gwh(m, y) <= p["h2_import_max_share"][y] * demand_gwh(y),
+    )
+    m.h2_domestic_share_min = pyo.Constraint(
+        m.H2_DOMESTIC_RULE_YEARS,
+        rule=lambda m, y: (
+            domestic_gwh(m, y)
+            >= p["h2_domestic_min_share"][y] * (domestic_gwh(m, y) + imported_gwh(m, y))
+        ),
+    )
+    m.rfnbo_gap = pyo.Var(m.RFNBO_YEARS, domain=pyo.NonNegativeReals, doc="[GWh]")
+    m.rfnbo_share_min = pyo.Constraint(
+        m.RFNBO_YEARS,
+        rule=lambda m, y: (
+            domestic_gwh(m, y) + imported_gwh(m, y) + m.rfnbo_gap[y]
+            >= p["rfnbo_min_share"][y] * demand_gwh(y)
+        ),
+    )
+    penalty = d.attrs.get("rfnbo_gap_penalty_eur_per_mwh", 0.0)
+    m.rfnbo_gap_cost = pyo.Expression(
+        m.Y,
+        rule=lambda m, y: penalty * 1e-3 * m.rfnbo_gap[y] if y in m.RFNBO_YEARS else 0.0,
         doc="[MEUR/yr]",
     )
 

@@ -9,7 +9,10 @@ For every asset a (a technology at a location) and model year y:
   data allow expansion (`expansion_limits.csv`); capacity that only the data schedule gives
   cannot grow.
 - `expansion_cap[a]`: sum over v of new[a, v] <= max_new_capacity[a].
-- `build_rate[a, y]`: new[a, y] <= max_build_per_year[a] x (years since the previous model year).
+- `build_rate[a, y]`: new[a, y] <= max_build_per_year[a] x build years[a, y], the calendar years
+  k of the block that ends at model year y (previous model year < k <= y) from the asset's
+  earliest year on: y - max(previous model year, earliest - 1). Commissioning inside a block
+  is thus counted year by year, and is in service from the model year that ends the block.
 - `landing_limit[c, y]`: offshore wind landing at cluster c <= the cluster's landing limit (GW).
 - `wind_roadmap[y]`: industry's offshore wind (all landing clusters plus offshore electrolysis)
   <= the industry share of the national roadmap (== in `fixed` mode).
@@ -36,7 +39,12 @@ def add_investment(m: pyo.ConcreteModel) -> None:
     d = m.data
     p = d.params
     years = d.years
-    previous = {y: (y - years[i - 1]) if i else d.year_weight[y] for i, y in enumerate(years)}
+    block_start = {y: years[i - 1] if i else y - d.year_weight[y] for i, y in enumerate(years)}
+
+    def build_years(a: str, y: int) -> float:
+        """Calendar years of the block ending at y in which a may be built."""
+        return y - max(block_start[y], p["earliest_new_year"][a] - 1)
+
     buildable = [
         (a, y)
         for a in d.assets
@@ -74,7 +82,7 @@ def add_investment(m: pyo.ConcreteModel) -> None:
     )
     m.build_rate = pyo.Constraint(
         m.BUILD,
-        rule=lambda m, a, y: m.new_capacity[a, y] <= p["max_build_per_year"][a] * previous[y],
+        rule=lambda m, a, y: m.new_capacity[a, y] <= p["max_build_per_year"][a] * build_years(a, y),
         doc="new capacity per model step <= build rate x years in the step",
     )
 

@@ -2,7 +2,8 @@
 
 - `results.nc`: the stage-1 plan (`decision` = asset x build year), each path's own plan and
   the difference, costs per path (own optimum, under the robust plan, regret, under the
-  mean-value plan), each path's capacity and unmet demand under the robust plan; EVPI, VSS and
+  mean-value plan), each path's capacity, unmet demand and cost components under the robust
+  plan (`*_under_plan`, as in a run's results.nc); EVPI, VSS and
   the run's settings in the attributes. Money in MEUR (discounted, the objective's unit).
 - `csv/`: `stage1_plan.csv`, `path_costs.csv`, `plan_differences.csv`,
   `capacity_under_plan.csv`;
@@ -122,7 +123,7 @@ def to_dataset(out: RobustOutcome) -> xr.Dataset:
     for col in costs.columns:
         ds[col] = ("path", costs[col].to_numpy(float), {"units": "MEUR" if "meur" in col else "1"})
     if out.under_plan:
-        for var in ("capacity", "unmet"):
+        for var in ("capacity", "unmet", "cost"):
             if all(var in out.under_plan[s] for s in out.names):
                 stacked = xr.concat([out.under_plan[s][var] for s in out.names], dim="path")
                 ds[f"{var}_under_plan"] = stacked.assign_coords(path=out.names)
@@ -148,7 +149,12 @@ def summary(out: RobustOutcome) -> dict:
         "decide_until": int(out.decide_until),
         "paths": out.names,
         "weights": out.weights,
-        "units": {"money": "MEUR, discounted (the objective's unit)", "capacity": "see unit"},
+        "units": {
+            "money": "MEUR, discounted: the model's objective, i.e. system cost plus the "
+            "valuations it carries (e.g. the delivery-first shortfall value); results.nc "
+            "cost_under_plan splits it per component (EUR/yr, undiscounted)",
+            "capacity": "GW, GWh or Mt/yr: see each decision's unit",
+        },
         "own_optimum_meur": out.own_cost_meur,
         "cost_under_robust_plan_meur": out.robust_cost_meur,
         "regret_meur": out.regret_meur,

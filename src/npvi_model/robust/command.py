@@ -141,6 +141,17 @@ def print_summary(outcome) -> None:
             f"{outcome.regret_meur[s] / 1e3:,.3f}",
         )
     console.print(table)
+    built = [(k, v) for k, v in outcome.plan.items() if v > 1e-6]
+    if built:
+        plan = Table(title=f"stage-1 plan: new capacity by {outcome.decide_until}, every path")
+        for col in ("asset", "build year", "new capacity", "unit"):
+            plan.add_column(col, justify="left" if col == "asset" else "right")
+        for (asset, year), value in built:
+            unit = outcome.asset_info.get(asset, {}).get("unit", "")
+            plan.add_row(asset, str(year), f"{value:,.3f}", unit)
+        console.print(plan)
+    else:
+        console.print(f"stage-1 plan: no new capacity by {outcome.decide_until}", highlight=False)
     vss = "n/a" if outcome.vss_meur is None else f"{outcome.vss_meur / 1e3:,.3f}"
     console.print(
         f"bn EUR, discounted. EVPI {outcome.evpi_meur / 1e3:,.3f}; VSS {vss}", highlight=False

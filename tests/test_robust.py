@@ -165,3 +165,14 @@ def test_report_finds_the_robust_folder_beside_the_path_folders(tmp_path):
     write_robust(tmp_path, out)
     sections = robust_sections_for(paths)
     assert [s["key"] for s in sections] == ["robust"]
+
+
+def test_mean_value_inputs_average_with_the_weights_or_are_absent():
+    """Hydrogen demand 17.52 and 4.38 TWh with weights 0.6 / 0.4: mean 12.264 TWh
+    (1.4 GW x 8.76). Paths on different model years have no mean-value problem (None)."""
+    from npvi_model.robust.evaluate import mean_inputs
+
+    mean = mean_inputs(_paths(), {"high": 0.6, "low": 0.4})
+    assert float(mean["hydrogen_demand_twh"].sum()) == pytest.approx(12.264)
+    other = {"high": _path(2.0), "low": _path(0.5, years=(2030, 2035))}
+    assert mean_inputs(other, {"high": 0.5, "low": 0.5}) is None

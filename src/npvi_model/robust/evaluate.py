@@ -157,12 +157,10 @@ def robust_plan(
     if method == "ph":
         say(f"progressive hedging over {ranks} MPI ranks")
         ef = _progressive_hedging(inputs, keys, w, ranks, ph_settings)
+        timing["progressive_hedging"] = ef.solve_seconds
     else:
         say(f"extensive form ({objective}) over {len(names)} paths")
         ef = solve_extensive_form(inputs, keys, w, objective, solver, own_cost, tee=tee)
-    if method == "ph":
-        timing["progressive_hedging"] = ef.solve_seconds
-    else:
         timing["extensive_form_build"] = ef.build_seconds
         timing["extensive_form_solve"] = ef.solve_seconds
 
@@ -192,7 +190,7 @@ def robust_plan(
         evpi_meur=sum(w[s] * regret[s] for s in names),
         extensive_form=ef,
         under_plan=under_plan,
-        asset_info=_asset_info(next(iter(inputs.values()))),
+        asset_info={a: v for s in reversed(names) for a, v in _asset_info(inputs[s]).items()},
     )
     if value_of_stochastic_solution:
         t2 = time.perf_counter()

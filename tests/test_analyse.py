@@ -11,6 +11,8 @@ import pytest
 from fake_results import make_results, set_policy_targets, write_results
 
 from npvi_model import analysis
+from npvi_model.errors import InputError
+from npvi_model.output_dirs import MARKER, npvi_output_dir
 from npvi_model.outputs import OUTPUT_VARIABLES
 
 
@@ -381,8 +383,8 @@ def test_write_comparison_replaces_out_dir_atomically(tmp_path):
     a, b = _two_paths()
     dirs = [write_results(a, tmp_path / "runs"), write_results(b, tmp_path / "runs")]
     out = tmp_path / "cmp"
-    out.mkdir()
-    (out / "stale.csv").write_text("old")
+    with npvi_output_dir(out, "comparison") as staging:  # an earlier comparison by npvi
+        (staging / "stale.csv").write_text("old")
     paths = analysis.write_comparison(dirs, out)
     assert {
         "no_regret",
@@ -400,13 +402,27 @@ def test_write_comparison_replaces_out_dir_atomically(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["cmp", "runs"]  # no temp or backup folders left
 
 
+def test_write_comparison_refuses_a_folder_npvi_did_not_make(tmp_path):
+    a, b = _two_paths()
+    dirs = [write_results(a, tmp_path / "runs"), write_results(b, tmp_path / "runs")]
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "mine.csv").write_text("user's")
+    with pytest.raises(InputError, match="not made by npvi"):
+        analysis.write_comparison(dirs, out)
+    assert os.listdir(out) == ["mine.csv"]
+    with pytest.raises(InputError, match="holds the input"):
+        analysis.write_comparison(dirs, tmp_path / "runs", force=True)
+    assert sorted(os.listdir(tmp_path / "runs")) == ["A", "B"]
+
+
 def test_write_comparison_leaves_old_output_on_error(tmp_path, monkeypatch):
     a, b = _two_paths()
     write_results(a, tmp_path / "runs")
     write_results(b, tmp_path / "runs")
     out = tmp_path / "cmp"
-    out.mkdir()
-    (out / "keep.csv").write_text("old")
+    with npvi_output_dir(out, "comparison") as staging:
+        (staging / "keep.csv").write_text("old")
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
@@ -414,7 +430,7 @@ def test_write_comparison_leaves_old_output_on_error(tmp_path, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
     with pytest.raises(RuntimeError):
         analysis.write_comparison([tmp_path / "runs"], out)  # folder of folders is accepted
-    assert os.listdir(out) == ["keep.csv"]
+    assert sorted(os.listdir(out)) == [MARKER, "keep.csv"]
     assert sorted(os.listdir(tmp_path)) == ["cmp", "runs"]
 
 

@@ -56,6 +56,19 @@ def apply_edit(data_dir: Path, file: str, edit: dict) -> None:
     if op == "replace":
         shutil.copyfile(CORPUS / "data" / edit["with"], path)
         return
+    if op == "make_folder":  # a folder where the file should be
+        path.unlink()
+        path.mkdir()
+        (path / "inside.csv").write_text("hour_of_year\n0\n")
+        return
+    if op == "symlink":  # e.g. to /dev/zero, which never ends
+        path.unlink()
+        path.symlink_to(edit["to"])
+        return
+    if op == "grow":  # a sparse file of the given size: no disk used, no memory if refused
+        with open(path, "r+b") as handle:
+            handle.truncate(int(edit["bytes"]))
+        return
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     where = edit.get("where", {})
     mask = _rows(df, where)
@@ -88,7 +101,8 @@ def apply_edit(data_dir: Path, file: str, edit: dict) -> None:
 
 
 def generate(kind: str, path: Path) -> None:
-    """Files that are not committed: a > 1 MB scenario, and one that is not UTF-8."""
+    """Files that are not committed: a > 1 MB scenario, one that is not UTF-8, one nested 600
+    levels deep, and the head of an `extends` chain of 2,000 files."""
     if kind == "large":
         filler = "# " + "x" * 98 + "\n"
         text = "name: large\n" + filler * (MAX_SCENARIO_BYTES // len(filler) + 10)
@@ -96,13 +110,44 @@ def generate(kind: str, path: Path) -> None:
         assert path.stat().st_size > 1_000_000
     elif kind == "non_utf8":
         path.write_bytes(b"# a scenario saved as Latin-1, not UTF-8\ndescription: caf\xe9\n")
+    elif kind == "deep":
+        depth = 600
+        path.write_text("name: deep\nparameters: " + "{a: " * depth + "1" + "}" * depth + "\n")
+    elif kind == "extends_chain":
+        n = 2000
+        for i in range(n):
+            link = f"extends: chain_{i + 1}.yaml\n" if i + 1 < n else "name: chain\n"
+            (path.parent / f"chain_{i}.yaml").write_text(link)
+        shutil.copyfile(path.parent / "chain_0.yaml", path)
     else:  # pragma: no cover
         raise AssertionError(f"unknown generator {kind!r}")
+
+
+def make_result_folder(kind: str, folder: Path) -> None:
+    """A result folder whose results.nc is truncated, empty or some other NetCDF file."""
+    import xarray as xr
+    from fake_results import make_results, write_results
+
+    if kind == "foreign":
+        folder.mkdir(parents=True)
+        xr.Dataset({"x": ("t", [1.0, 2.0])}).to_netcdf(folder / "results.nc", engine="netcdf4")
+        return
+    write_results(make_results("domestic"), folder.parent, folder.name)
+    nc = folder / "results.nc"
+    size = nc.stat().st_size
+    with open(nc, "r+b") as handle:
+        handle.truncate(0 if kind == "empty" else size // 2)
 
 
 def case_args(case: dict, tmp_path: Path) -> list[str]:
     """The command-line arguments (after the command) of a case; prepares files in tmp_path."""
     extra = [str(a) for a in case.get("args", [])]
+    if case["kind"] == "results":
+        folders = []
+        for name in case["files"]:
+            make_result_folder(case["generate"], tmp_path / "runs" / name)
+            folders.append(str(tmp_path / "runs" / name))
+        return [*folders, *extra]
     if case["kind"] == "data":
         data_dir = tmp_path / "data"
         shutil.copytree(ROOT / "data", data_dir)
@@ -136,11 +181,15 @@ def test_manifest_is_complete():
     assert len(CASES) >= 30
     assert len(RUN_CASES) >= 10
     for case in CASES:
-        assert case["kind"] in ("scenario", "data"), case["id"]
+        assert case["kind"] in ("scenario", "data", "results"), case["id"]
         assert case["expect"], case["id"]
         if case["kind"] == "data":
             assert (ROOT / "data" / case["files"][0]).is_file(), case["id"]
-        elif not case.get("generate") and case["id"] != "scenario_file_missing":
+        elif (
+            case["kind"] == "scenario"
+            and not case.get("generate")
+            and (case["id"] != "scenario_file_missing")
+        ):
             for name in case["files"]:
                 assert (SCENARIOS / name).is_file(), (case["id"], name)
     # every committed scenario file is exercised by some case (directly or as a parent)
@@ -151,6 +200,7 @@ def test_manifest_is_complete():
         "cycle_b.yaml",
         "broken_syntax.yaml",
         "ov_parent.yaml",
+        "year_key_parent.yaml",
     }
     on_disk = {str(p.relative_to(SCENARIOS)) for p in SCENARIOS.rglob("*.yaml")}
     assert on_disk - used - parents == set()
@@ -171,13 +221,21 @@ def test_apply_edit_changes_the_file(tmp_path):
 # every case in-process: `npvi validate`, or `npvi run` for the command-line cases
 
 
+def out_option(case: dict, tmp_path: Path) -> Path:
+    """The `--out` of a case: a fresh folder, or (`out: under_file`) a folder under a file."""
+    if case.get("out") == "under_file":
+        (tmp_path / "a_file").write_text("not a folder")
+        return tmp_path / "a_file" / "out"
+    return tmp_path / "out"
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])
 def test_case(case, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     command = case.get("command", "validate")
-    out = tmp_path / "out"
+    out = out_option(case, tmp_path)
     args = [command, *case_args(case, tmp_path)]
-    if command == "run":
+    if command != "validate":
         args += ["--out", str(out)]
     result = CliRunner().invoke(app, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -185,6 +243,8 @@ def test_case(case, tmp_path, monkeypatch):
         pytest.fail(f"uncaught exception (a user would see a traceback):\n{tb}")
     check_output(case, result.exit_code, result.output)
     assert not out.exists(), f"an output folder was created: {list(out.rglob('*'))}"
+    if case["kind"] == "results":  # compare and report leave the input folders as they were
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,7 +253,7 @@ def test_case(case, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda c: c["id"])
 def test_run_fails_before_writing(case, tmp_path):
-    out = tmp_path / "out"
+    out = out_option(case, tmp_path)
     args = case_args(case, tmp_path)
     if "--hours" not in args:
         args += ["--hours", "2"]

@@ -8,6 +8,8 @@ import pytest
 from fake_results import make_results, write_results
 
 from npvi_model import report
+from npvi_model.errors import InputError
+from npvi_model.output_dirs import MARKER, npvi_output_dir
 
 EVIL = "<script>alert(1)</script>"
 
@@ -46,6 +48,18 @@ def test_report_writes_figures_and_escaped_html(runs, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["report", "runs"]
 
 
+def test_report_refuses_a_user_folder_and_its_inputs(runs, tmp_path):
+    """`npvi report some/run --out some` once deleted notes.md and the run."""
+    notes = tmp_path / "runs" / "notes.md"
+    notes.write_text("my notes")
+    for out, message in ((tmp_path / "runs", "holds the input"), (runs[0], "holds the input")):
+        with pytest.raises(InputError, match=message):
+            report.build_report(runs, out, force=True)
+    assert notes.read_text() == "my notes"
+    assert all((run / "results.nc").is_file() for run in runs)
+    assert sorted(os.listdir(tmp_path)) == ["runs"]
+
+
 def test_report_failure_leaves_no_partial_folder(runs, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("figure failed")
@@ -58,10 +72,10 @@ def test_report_failure_leaves_no_partial_folder(runs, tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["runs"]
 
     # an existing report stays exactly as it was
-    out.mkdir()
-    (out / "report.html").write_text("previous")
+    with npvi_output_dir(out, "report") as staging:
+        (staging / "report.html").write_text("previous")
     with pytest.raises(RuntimeError):
         report.build_report(runs, out)
-    assert os.listdir(out) == ["report.html"]
+    assert sorted(os.listdir(out)) == [MARKER, "report.html"]
     assert (out / "report.html").read_text() == "previous"
     assert sorted(os.listdir(tmp_path)) == ["report", "runs"]

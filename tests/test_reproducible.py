@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from npvi_model.output_dirs import MARKER
 from npvi_model.results_io import load_results, load_summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,8 @@ def test_different_inputs_differ(runs):
 
 def test_concurrent_runs_do_not_interfere(runs):
     shared = runs["shared"]
-    assert sorted(p.name for p in shared.iterdir()) == ["repro_a", "repro_b"]  # nothing hidden
+    # nothing hidden but npvi's marker of the folder it made
+    assert sorted(p.name for p in shared.iterdir()) == [MARKER, "repro_a", "repro_b"]
     for name in ("repro_a", "repro_b"):
         folder = shared / name
         summary = load_summary(folder)

@@ -1,7 +1,7 @@
 """The `npvi` command line: validate, run, compare, report, check, and data helpers.
 
 Exit codes: 0 success; 1 a regression check found differences; 2 bad input; 3 the solver did
-not reach an optimal solution; 130 interrupted.
+not reach an optimal solution; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from npvi_model.errors import InputError, SolveError
+from npvi_model.errors import InputError, Problem, SolveError
 
 app = typer.Typer(
     add_completion=False,
@@ -24,6 +24,18 @@ app = typer.Typer(
 )
 console = Console(stderr=False)
 err_console = Console(stderr=True)
+
+
+@app.callback()
+def _every_command() -> None:
+    """Runs before every command: SIGTERM is handled like Ctrl-C (see `_on_sigterm`)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, _on_sigterm)
+    ):
+        signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def _fail_input(err: InputError) -> None:
@@ -65,13 +77,16 @@ def run(
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
     allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
     tee: bool = typer.Option(False, help="show the HiGHS log"),
+    force: bool = typer.Option(
+        False, help="replace npvi-made folders of another kind (never a folder npvi did not make)"
+    ),
 ) -> None:
     """Solve scenarios and write one result folder per scenario."""
     from npvi_model.headline import headline_table
-    from npvi_model.pipeline import run_scenario
+    from npvi_model.pipeline import check_run_output, run_scenario
     from npvi_model.results_io import load_summary
 
-    if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
+    if hours is not None and hours != "full" and not _is_day_count(hours):
         _fail_input(
             InputError(
                 [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
@@ -79,22 +94,37 @@ def run(
         )
     folders = []
     try:
-        if len(files) > 1:  # check every scenario before solving any: bad input writes nothing
-            from npvi_model.data_io import default_data_dir
-            from npvi_model.inputs import build_inputs
-            from npvi_model.scenario import resolve
+        # check every scenario and the output folders before solving any: bad input writes
+        # nothing and costs no solve time
+        from npvi_model.scenario import resolve
 
-            problems = []
-            for path in files:
-                try:
-                    build_inputs(
-                        resolve(path, allow_outside=allow_outside_extends),
-                        data_dir or default_data_dir(),
+        names, problems = [], []
+        for path in files:
+            try:
+                resolved = resolve(path, allow_outside=allow_outside_extends)
+                names.append(resolved.scenario.name)
+                if len(files) > 1:
+                    from npvi_model.data_io import default_data_dir
+                    from npvi_model.inputs import build_inputs
+
+                    build_inputs(resolved, data_dir or default_data_dir())
+            except InputError as err:
+                problems += err.problems
+        seen: dict[str, Path] = {}
+        for path, name in zip(files, names, strict=False) if not problems else ():
+            if name in seen:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "name",
+                        f"value {name!r}: {seen[name]} has the same name; both would write "
+                        f"the folder {name}",
                     )
-                except InputError as err:
-                    problems += err.problems
-            if problems:
-                _fail_input(InputError(problems))
+                )
+            seen.setdefault(name, path)
+        if problems:
+            _fail_input(InputError(problems))
+        check_run_output(out, names, force)
         for path in files:
             with console.status(f"{path.name}: starting") as status:
                 folder = run_scenario(
@@ -105,6 +135,7 @@ def run(
                     allow_outside=allow_outside_extends,
                     progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"),
                     tee=tee,
+                    force=force,
                 )
             console.print(f"[green]solved[/green] {path} -> {folder}", highlight=False)
             folders.append(folder)
@@ -116,14 +147,18 @@ def run(
         )
         for line in err.diagnosis:
             err_console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+        raise typer.Exit(_interrupt_code() if err.status == "interrupted" else 3) from None
     except KeyboardInterrupt:
-        err_console.print("[red]interrupted[/red]: nothing half-written was left")
-        raise typer.Exit(130) from None
+        _fail_interrupted("nothing half-written was left")
     for folder in folders:
         _print_headline(load_summary(folder))
     if folders:
         console.print(headline_table([load_summary(f) for f in folders]))
+
+
+def _is_day_count(text: str) -> bool:
+    """True for plain ASCII digits 1-365 ('²' and other Unicode digits are refused)."""
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 365
 
 
 def _option_problem(option: str, value: str, expected: str):
@@ -161,16 +196,26 @@ def _print_headline(summary: dict) -> None:
     console.print(table)
 
 
+_FORCE_HELP = "replace an npvi-made folder of another kind (never a folder npvi did not make)"
+
+
 @app.command()
 def compare(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
+    force: bool = typer.Option(False, help=_FORCE_HELP),
 ) -> None:
     """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
     from npvi_model import analysis
 
-    _require_results(folders)
-    tables = analysis.write_comparison(folders, out)
+    try:
+        _check_output(out, "comparison", force, folders)
+        _require_results(folders)
+        tables = analysis.write_comparison(folders, out, force=force)
+    except InputError as err:
+        _fail_input(err)
+    except KeyboardInterrupt:
+        _fail_interrupted("nothing half-written was left")
     datasets = [analysis.load_results(f) for f in folders]
     analysis.print_comparison(analysis.comparison_tables(datasets), console)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
@@ -180,25 +225,36 @@ def compare(
 def report(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
+    force: bool = typer.Option(False, help=_FORCE_HELP),
 ) -> None:
     """Write figures (PNG, SVG) and a self-contained HTML report."""
     from npvi_model.report import build_report
 
-    _require_results(folders)
-    path = build_report(folders, out)
+    try:
+        _check_output(out, "report", force, folders)
+        _require_results(folders)
+        path = build_report(folders, out, force=force)
+    except InputError as err:
+        _fail_input(err)
+    except KeyboardInterrupt:
+        _fail_interrupted("nothing half-written was left")
     console.print(f"[green]wrote[/green] {path}", highlight=False)
 
 
-def _require_results(folders: list[Path]) -> None:
-    from npvi_model.errors import Problem
+def _check_output(out: Path, kind: str, force: bool, inputs: list[Path]) -> None:
+    from npvi_model.output_dirs import check_output_dir
 
-    missing = [
-        Problem(str(f), "", "not a result folder (no results.nc)")
-        for f in folders
-        if not (f / "results.nc").is_file()
-    ]
-    if missing:
-        _fail_input(InputError(missing))
+    check_output_dir(out, kind, force, inputs)
+
+
+def _require_results(folders: list[Path]) -> None:
+    """Every folder is a result folder whose results.nc opens (not truncated, empty or some
+    other NetCDF file); else InputError naming each bad one."""
+    from npvi_model.results_io import check_results_file
+
+    problems = [p for f in folders for p in check_results_file(f)]
+    if problems:
+        raise InputError(problems)
 
 
 @app.command()
@@ -222,6 +278,10 @@ def check(
 
     files = list(scenarios) if scenarios else shipped_scenarios()
     try:
+        if keep_results is not None:  # before any solve: a dangerous folder costs no time
+            from npvi_model.output_dirs import check_run_parent
+
+            check_run_parent(keep_results, option="--keep-results")
         with console.status("check: starting") as status:
             result = run_check(
                 files,
@@ -237,10 +297,9 @@ def check(
         _fail_input(err)
     except SolveError as err:
         err_console.print(f"[red]solver: {err.status}[/red] {err}", highlight=False)
-        raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+        raise typer.Exit(_interrupt_code() if err.status == "interrupted" else 3) from None
     except KeyboardInterrupt:
-        err_console.print("[red]interrupted[/red]: references unchanged")
-        raise typer.Exit(130) from None
+        _fail_interrupted("references unchanged")
     if result.differences:
         ordered = [d for d in result.differences if d.is_failure] + [
             d for d in result.differences if not d.is_failure
@@ -329,12 +388,37 @@ def _register_robust() -> None:
 _register_robust()
 
 
-def main() -> None:  # pragma: no cover - console entry
+_terminated = False
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ANN001
+    """SIGTERM is handled like Ctrl-C: the work stops, staging folders are removed, and the
+    command exits 143 with a message."""
+    global _terminated
+    _terminated = True
+    raise KeyboardInterrupt
+
+
+def _interrupt_code() -> int:
+    return 143 if _terminated else 130
+
+
+def _fail_interrupted(what: str) -> None:
+    word = "terminated (SIGTERM)" if _terminated else "interrupted"
+    err_console.print(f"[red]{word}[/red]: {what}", highlight=False)
+    raise typer.Exit(_interrupt_code())
+
+
+def main() -> None:  # pragma: no cover - console entry (`npvi`)
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
     except KeyboardInterrupt:
-        err_console.print("[red]interrupted[/red]")
-        sys.exit(130)
+        word = "terminated (SIGTERM)" if _terminated else "interrupted"
+        err_console.print(f"[red]{word}[/red]: nothing half-written was left", highlight=False)
+        sys.exit(_interrupt_code())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,10 @@ from npvi_model.sets import DATA_YEARS
 from npvi_model.tables import TABLES, TableSpec
 
 MAX_TABLE_BYTES = 20_000_000
+#: largest magnitude of any number in a data table: the largest value shipped is about 6e3,
+#: and a value beyond this is no physical quantity in the tables' units (GW, Mt/yr, TWh,
+#: EUR/MWh, EUR/kW); it would only overflow the objective
+MAX_DATA_MAGNITUDE = 1e9
 MAX_PROBLEMS_PER_FILE = 50
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -31,22 +36,39 @@ def _line(index: int) -> str:
     return f"row {index + 2}"  # header is line 1
 
 
-def read_raw(path: Path, shown: str) -> pd.DataFrame:
-    """Read a CSV as text cells, with clear errors for missing, huge or non-UTF-8 files."""
-    if not path.is_file():
-        raise InputError([Problem(shown, "", "data file not found")])
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
+def check_data_file(
+    path: Path, shown: str, max_bytes: int = MAX_TABLE_BYTES, what: str = "data file"
+) -> None:
+    """Raise InputError unless `path` is a regular file (not a folder, device such as
+    /dev/zero, or pipe) of at most `max_bytes`."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError([Problem(shown, "", f"{what} not found")]) from None
+    except OSError as err:
+        raise InputError([Problem(shown, "", f"cannot be read: {err.strerror}")]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError([Problem(shown, "", "is a folder; expected a CSV file")])
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            [Problem(shown, "", "is not a regular file (a device or pipe); expected a CSV file")]
+        )
+    if info.st_size > max_bytes:
         raise InputError(
             [
                 Problem(
                     shown,
                     "",
-                    f"file is {size} bytes, over the limit of "
-                    f"{MAX_TABLE_BYTES} bytes for a data table",
+                    f"file is {info.st_size} bytes, over the limit of {max_bytes} bytes for a "
+                    "data table",
                 )
             ]
         )
+
+
+def read_raw(path: Path, shown: str) -> pd.DataFrame:
+    """Read a CSV as text cells, with clear errors for missing, huge or non-UTF-8 files."""
+    check_data_file(path, shown)
     raw = path.read_bytes()
     try:
         raw.decode("utf-8-sig")
@@ -62,7 +84,7 @@ def read_raw(path: Path, shown: str) -> pd.DataFrame:
 
 def _parse_number(text: str, kind: str) -> float | int:
     value = float(text)
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) > MAX_DATA_MAGNITUDE:
         raise ValueError("not finite")
     if kind == "int":
         if value != int(value):
@@ -124,7 +146,8 @@ def validate_table(
                             shown,
                             where,
                             f"value {text!r}: expected a finite "
-                            f"{'whole ' if col.kind == 'int' else ''}number",
+                            f"{'whole ' if col.kind == 'int' else ''}number "
+                            f"of magnitude at most {MAX_DATA_MAGNITUDE:g}",
                         )
                     )
                     values.append(None)

@@ -17,7 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from npvi_model.data_io import _shown as _shown_path
-from npvi_model.data_io import load_tables
+from npvi_model.data_io import check_data_file, load_tables
 from npvi_model.errors import InputError, Problem
 from npvi_model.path_rules import add_path_rules
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
@@ -508,9 +508,10 @@ def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:
             series[name] = np.ones(HOURS_PER_YEAR)
             continue
         try:
+            check_data_file(path, str(path), what="time series file")
             df = pd.read_csv(path, encoding="utf-8-sig")
-        except FileNotFoundError:
-            problems.append(Problem(str(path), "", "time series file not found"))
+        except InputError as err:
+            problems += err.problems
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
             problems.append(Problem(str(path), "", f"not a readable UTF-8 CSV table: {err}"))
@@ -525,6 +526,25 @@ def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:
                     str(path),
                     f"column '{col}'",
                     f"expected {HOURS_PER_YEAR} finite, non-negative hourly values",
+                )
+            )
+            continue
+        if name == "offshore_wind_cf" and (values > 1.0).any():
+            row = int(np.argmax(values > 1.0))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"row {row + 2}, column '{col}'",
+                    f"value {values[row]:g}: a capacity factor is a share of rated power, 0-1",
+                )
+            )
+            continue
+        if name == "industry_profile" and not values.sum() > 0:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"column '{col}'",
+                    "every hour is zero: a demand profile needs some positive hours",
                 )
             )
             continue

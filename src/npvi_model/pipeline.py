@@ -5,6 +5,7 @@ extract -> write. `run_scenario` is what `npvi run` calls for each scenario file
 from __future__ import annotations
 
 import json
+import math
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ import xarray as xr
 
 import npvi_model
 from npvi_model.data_io import default_data_dir
+from npvi_model.errors import SolveError
 from npvi_model.extract import extract
 from npvi_model.extract_gaps import national_gaps
 from npvi_model.inputs import build_inputs
@@ -36,7 +38,14 @@ def prepare(
     if hours == "full":
         resolution = "full"
     elif hours is not None:
-        resolution, days = "representative", int(hours)
+        text = str(hours)
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 365):
+            from npvi_model.errors import InputError, Problem
+
+            raise InputError(
+                [Problem("hours", "", f"value {hours!r}: expected 'full' or days 1-365")]
+            )
+        resolution, days = "representative", int(text)
     return reduce_time(inputs, resolution, days)
 
 
@@ -117,6 +126,12 @@ def solve_scenario(
         "constraints)"
     )
     result = solve(model, resolved.scenario.solver, tee=tee)
+    if not math.isfinite(result.objective_meur):
+        raise SolveError(
+            "numerical",
+            f"the objective is {result.objective_meur} (not a finite number): some input is "
+            "far out of range; nothing was written",
+        )
     timing["solve"] = result.solve_seconds
     say("extracting results")
     t2 = time.perf_counter()
@@ -203,20 +218,34 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    force: bool = False,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder."""
+    """Resolve, solve and write one scenario; return its result folder.
+
+    The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
+    costs no solve time."""
     resolved = resolve(path, allow_outside=allow_outside)
+    check_run_output(Path(out_dir), [resolved.scenario.name], force)
     t0 = time.perf_counter()
     ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)
     t_write = time.perf_counter()
-    summary["timing_s"]["write"] = 0.0
-    folder = write_results(Path(out_dir), ds, summary)
-    summary["timing_s"]["write"] = round(time.perf_counter() - t_write, 3)
-    summary["timing_s"]["total"] = round(time.perf_counter() - t0, 3)
-    staged = folder / ".summary.json.tmp"
-    staged.write_text(json.dumps(summary, indent=2))
-    staged.replace(folder / "summary.json")  # atomic: old or new summary, never half of one
-    return folder
+
+    def finish(summary: dict) -> None:
+        summary["timing_s"]["write"] = round(time.perf_counter() - t_write, 3)
+        summary["timing_s"]["total"] = round(time.perf_counter() - t0, 3)
+
+    return write_results(Path(out_dir), ds, summary, force=force, finish_summary=finish)
+
+
+def check_run_output(out_dir: Path, names: Sequence[str], force: bool = False) -> None:
+    """Raise InputError unless `out_dir` may hold result folders and each `<out_dir>/<name>`
+    may be (re)written; creates nothing."""
+    from npvi_model.output_dirs import check_output_dir, check_run_parent
+    from npvi_model.results_io import SCENARIO_KIND
+
+    check_run_parent(out_dir)
+    for name in names:
+        check_output_dir(Path(out_dir) / name, SCENARIO_KIND, force)
 
 
 def run_scenarios(paths: Sequence[Path], out_dir: Path, **kwargs) -> list[Path]:

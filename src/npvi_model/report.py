@@ -583,19 +583,27 @@ def _render_html(
     return "\n".join(parts)
 
 
-def build_report(result_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
+def build_report(
+    result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
+) -> Path:
     """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
-    Writes, atomically (a temporary folder beside `out_dir` replaces it at the end; on any
-    error nothing is left behind and an existing `out_dir` is untouched):
+    Writes, atomically (a staging folder beside `out_dir` replaces it at the end; on any
+    error nothing is left behind and an existing `out_dir` is untouched; `out_dir` is replaced
+    only if npvi made it, see `output_dirs.npvi_output_dir`, kind "report"; `force` allows npvi
+    output of another kind):
     - `figures/<name>.png` and `figures/<name>.svg` for every figure;
     - `report.html`, self-contained (PNGs embedded as base64), every user string escaped.
     Returns the path of `report.html` in `out_dir`.
     """
-    datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(result_dirs)]
+    from npvi_model.output_dirs import check_output_dir, npvi_output_dir
+
+    check_output_dir(out_dir, "report", force, result_dirs)  # before the work
+    dirs = analysis.find_result_dirs(result_dirs)
+    datasets = [analysis.load_results(d) for d in dirs]
     tables = analysis.comparison_tables(datasets)
     out_dir = Path(out_dir).resolve()
-    with analysis.atomic_output_dir(out_dir) as tmp:
+    with npvi_output_dir(out_dir, "report", force, inputs=[*result_dirs, *dirs]) as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         figs = _figures(datasets)

@@ -11,20 +11,27 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from npvi_model.errors import InputError, Problem, did_you_mean
+from npvi_model.scenario_yaml import MAX_SCENARIO_BYTES, MAX_SCENARIO_VALUES  # noqa: F401
+from npvi_model.scenario_yaml import read_yaml as _read_yaml
 from npvi_model.sets import DATA_YEARS, DEFAULT_MODEL_YEARS, FIRST_YEAR, LAST_YEAR, SECTORS
 from npvi_model.tables import TABLES
 
-MAX_SCENARIO_BYTES = 1_000_000
-MAX_SCENARIO_VALUES = 100_000
+#: longest `extends` chain (files, the scenario itself included)
+MAX_EXTENDS_CHAIN = 20
+#: largest number a scenario may give (magnitudes beyond it are no physical quantity in npvi's
+#: units and overflow the objective)
+MAX_MAGNITUDE = 1e9
+#: largest production index (production relative to the base year), a plausibility bound (A)
+MAX_PRODUCTION_INDEX = 10.0
 WEATHER_YEARS = (1987, 1997, 2004, 2019, 2023)
 Sector = Literal["refining", "chemicals", "fertiliser", "steel", "other"]
 assert set(SECTORS) == set(Sector.__args__)  # one list of sectors, checked here
 
-NonNegative = Annotated[float, Field(ge=0)]
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]
+ProductionIndex = Annotated[float, Field(ge=0, le=MAX_PRODUCTION_INDEX)]
 Share = Annotated[float, Field(ge=0, le=1)]
 ModelYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
@@ -52,7 +59,8 @@ class TimeConfig(Strict):
 
 
 class SolverConfig(Strict):
-    """HiGHS settings. `options` are passed to HiGHS verbatim (names as in HiGHS)."""
+    """HiGHS settings. `options` are HiGHS options by name, checked against HiGHS's option table
+    when the scenario is resolved (`solver_options`: no file options, no `time_limit`)."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
@@ -126,7 +134,7 @@ class Parameters(Strict):
 class DemandPath(Strict):
     """A development path: per-sector trajectories (anchor years, interpolated linearly)."""
 
-    production_index: dict[Sector, dict[ModelYear, NonNegative]] = Field(default_factory=dict)
+    production_index: dict[Sector, dict[ModelYear, ProductionIndex]] = Field(default_factory=dict)
     domestic_share: dict[Sector, dict[ModelYear, Share]] = Field(default_factory=dict)
 
 
@@ -142,7 +150,7 @@ class DataOverride(Strict):
 
     table: str
     where: dict[str, str | int | float] = Field(default_factory=dict)
-    set: dict[str, float]
+    set: dict[str, Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]]
 
     @model_validator(mode="after")
     def _check_against_dictionary(self) -> DataOverride:
@@ -207,84 +215,6 @@ class ResolvedScenario(BaseModel):
     raw: dict[str, Any]
 
 
-# --------------------------------------------------------------------------------------------
-# YAML reading
-
-
-def _read_yaml(path: Path, shown: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise InputError([Problem(shown, "", "file not found")])
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    "",
-                    f"file is {size} bytes, over the limit of "
-                    f"{MAX_SCENARIO_BYTES} bytes for a scenario",
-                )
-            ]
-        )
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            [Problem(shown, f"byte {err.start}", "not valid UTF-8 text (save the file as UTF-8)")]
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise InputError([Problem(shown, where, f"broken YAML: {what}")]) from None
-    if data is None:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    "",
-                    "the scenario is empty; expected a mapping with at least `extends:` or `name:`",
-                )
-            ]
-        )
-    if not isinstance(data, dict):
-        raise InputError(
-            [
-                Problem(
-                    shown, "", f"expected a mapping of keys to values, got a {type(data).__name__}"
-                )
-            ]
-        )
-    if _count_values(data, MAX_SCENARIO_VALUES) > MAX_SCENARIO_VALUES:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    "",
-                    f"over {MAX_SCENARIO_VALUES} values once YAML "
-                    "aliases (*name) are expanded; expected a small scenario",
-                )
-            ]
-        )
-    return data
-
-
-def _count_values(data: Any, limit: int) -> int:
-    """Number of values in nested mappings and lists, counting stops just past `limit` (an
-    alias-bomb of a few hundred bytes would otherwise expand to billions of values)."""
-    count, stack = 0, [data]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
 def _merge(
     base: dict, child: dict, child_file: str, prov: dict[str, str], prefix: str = ""
 ) -> dict:
@@ -337,6 +267,16 @@ def _chain(
     if path in seen:
         cycle = " -> ".join(_shown(p) for p in [*seen, path])
         raise InputError([Problem(shown, "extends", f"cycle in extends: {cycle}")])
+    if len(seen) >= MAX_EXTENDS_CHAIN:
+        raise InputError(
+            [
+                Problem(
+                    _shown(seen[0]),
+                    "extends",
+                    f"the extends chain is longer than {MAX_EXTENDS_CHAIN} files (reached {shown})",
+                )
+            ]
+        )
     data = _read_yaml(path, shown)
     parent = data.pop("extends", None)
     if parent is None:
@@ -388,19 +328,27 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def _problems_from(err: ValidationError, files: dict[str, str], default_file: str) -> list[Problem]:
+def _dotted(loc: tuple, data: Any) -> str:
+    """A pydantic error location as the scenario key: `a.b[2].c` (an integer is a list index
+    only where the scenario has a list; elsewhere it is a mapping key such as a year)."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if 0 <= part < len(node) else None
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part, node.get(str(part))) if isinstance(node, dict) else None
+    return out
+
+
+def _problems_from(
+    err: ValidationError, files: dict[str, str], default_file: str, data: Any = None
+) -> list[Problem]:
     problems = []
     for e in err.errors():
         loc = tuple(e["loc"])
-        dotted = ".".join(str(p) for p in loc)
-        for i, p in enumerate(loc):
-            if isinstance(p, int) and i > 0:
-                dotted = (
-                    ".".join(str(x) for x in loc[:i])
-                    + f"[{p}]"
-                    + ("." + ".".join(str(x) for x in loc[i + 1 :]) if loc[i + 1 :] else "")
-                )
-                break
+        dotted = _dotted(loc, data)
         file = _file_for(dotted, files, default_file)
         value = e.get("input")
         if e["type"] == "extra_forbidden":
@@ -445,7 +393,21 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as err:
-        raise InputError(_problems_from(err, prov, _shown(top_file))) from None
+        raise InputError(_problems_from(err, prov, _shown(top_file), merged)) from None
+    from npvi_model.solver_options import option_problems
+
+    bad_options = option_problems(scenario.solver.options)
+    if bad_options:
+        raise InputError(
+            [
+                Problem(
+                    _file_for(f"solver.options.{name}", prov, _shown(top_file)),
+                    f"solver.options.{name}",
+                    message,
+                )
+                for name, message in bad_options.items()
+            ]
+        )
     missing = [y for y in scenario.years if y not in DATA_YEARS]
     if missing:
         raise InputError(

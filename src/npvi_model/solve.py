@@ -13,6 +13,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from npvi_model.errors import SolveError
 from npvi_model.scenario import SolverConfig
+from npvi_model.solver_options import highs_options
 
 
 @dataclass
@@ -24,15 +25,6 @@ class SolveResult:
     options: dict
     highs_version: str
     duals: dict = field(repr=False, default_factory=dict)
-
-
-def highs_options(config: SolverConfig) -> dict:
-    """The HiGHS options of a scenario: algorithm, then any verbatim options."""
-    options: dict = {"solver": config.algorithm, "log_to_console": False, "output_flag": False}
-    if config.algorithm == "ipm":
-        options["run_crossover"] = "on"  # a basic solution: vertex values and clean duals
-    options.update(config.options)
-    return options
 
 
 def solve(model: pyo.ConcreteModel, config: SolverConfig, tee: bool = False) -> SolveResult:

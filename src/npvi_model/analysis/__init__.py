@@ -28,7 +28,6 @@ from npvi_model.analysis.emissions import (
 )
 from npvi_model.analysis.io import (
     _unique_names,
-    atomic_output_dir,
     capacity_units,
     cluster_name,
     find_result_dirs,
@@ -75,7 +74,6 @@ __all__ = [
     "TARGET_LABELS",
     "_unique_names",
     "access_timeline",
-    "atomic_output_dir",
     "bottleneck_ranking",
     "capacity_by_cluster",
     "capacity_units",

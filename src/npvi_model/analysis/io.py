@@ -6,11 +6,8 @@ folder that comparison tables are written into.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -105,32 +102,3 @@ def _fmt_value(v: float) -> str:
     if abs(v) >= 100:
         return f"{v:,.0f}"
     return f"{v:.3g}"
-
-
-@contextmanager
-def atomic_output_dir(out_dir: str | Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder beside `out_dir`; on success it replaces `out_dir` (an
-    existing one is removed only at the very end); on any error it is deleted and `out_dir`
-    stays as it was."""
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.rmdir(old)
-            os.replace(out_dir, old)
-        try:
-            os.replace(tmp, out_dir)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out_dir)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -20,7 +20,6 @@ from npvi_model.analysis.gaps import gap_tables
 from npvi_model.analysis.io import (
     _unique_names,
     _year_values,
-    atomic_output_dir,
     capacity_units,
     cluster_name,
     find_result_dirs,
@@ -317,14 +316,21 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
     return tables
 
 
-def write_comparison(result_dirs: Sequence[str | Path], out_dir: str | Path) -> dict[str, Path]:
+def write_comparison(
+    result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
+) -> dict[str, Path]:
     """Load every result folder (see `find_result_dirs`), compute `comparison_tables` and write
-    each as `<out_dir>/<name>.csv`, atomically (all files appear together or none). Returns
-    {table name: path of its CSV in out_dir}."""
-    datasets = [load_results(d) for d in find_result_dirs(result_dirs)]
+    each as `<out_dir>/<name>.csv`, atomically (all files appear together or none). `out_dir`
+    is replaced only if npvi made it (`output_dirs.npvi_output_dir`, kind "comparison"; `force`
+    allows npvi output of another kind). Returns {table name: path of its CSV in out_dir}."""
+    from npvi_model.output_dirs import check_output_dir, npvi_output_dir
+
+    check_output_dir(out_dir, "comparison", force, result_dirs)  # before the work
+    dirs = find_result_dirs(result_dirs)
+    datasets = [load_results(d) for d in dirs]
     tables = comparison_tables(datasets)
     out_dir = Path(out_dir).resolve()
-    with atomic_output_dir(out_dir) as tmp:
+    with npvi_output_dir(out_dir, "comparison", force, inputs=[*result_dirs, *dirs]) as tmp:
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False)
     return {name: out_dir / f"{name}.csv" for name in tables}

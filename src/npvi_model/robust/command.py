@@ -77,11 +77,12 @@ def robust(
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
     allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
     tee: bool = typer.Option(False, help="show the HiGHS log"),
+    force: bool = typer.Option(False, help="replace an npvi folder of another kind at robust/"),
 ) -> None:
     """One no-regret plan for the builds up to --decide-until, shared by all paths."""
     from npvi_model.robust.evaluate import robust_plan
     from npvi_model.robust.extensive import OBJECTIVES
-    from npvi_model.robust.results import write_robust
+    from npvi_model.robust.results import check_robust_out, write_robust
 
     try:
         if objective not in OBJECTIVES:
@@ -90,6 +91,7 @@ def robust(
         if hours is not None and not (hours.isdigit() and 1 <= int(hours) <= 365):
             expected = "expected a number of representative days 1-365"
             raise InputError([Problem("command line", "--hours", f"{hours!r}: {expected}")])
+        check_robust_out(out, force)
         inputs, solver = prepare_paths(files, data_dir, hours, allow_outside_extends)
         w = parse_weights(weights, list(inputs))
         with console.status("robust: starting") as status:
@@ -109,22 +111,30 @@ def robust(
             except ValueError as err:
                 option = "--decide-until" if "model year" in str(err) else "--method"
                 raise InputError([Problem("command line", option, str(err))]) from None
-        folder = write_robust(out, outcome)
+        folder = write_robust(out, outcome, force)
     except InputError as err:
         for problem in err.problems:
             err_console.print(f"[red]error[/red] {escape(str(problem))}", highlight=False)
         raise typer.Exit(2) from None
     except SolveError as err:
+        if err.status == "interrupted":
+            _interrupted()
         err_console.print(f"[red]solver: {err.status}[/red] {escape(str(err))}", highlight=False)
-        raise typer.Exit(130 if err.status == "interrupted" else 3) from None
+        raise typer.Exit(3) from None
     except RuntimeError as err:  # progressive hedging's MPI processes failed
         err_console.print(f"[red]solver: error[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(3) from None
     except KeyboardInterrupt:
-        err_console.print("[red]interrupted[/red]: nothing half-written was left")
-        raise typer.Exit(130) from None
+        _interrupted()
     console.print(f"[green]solved[/green] robust plan -> {folder}", highlight=False)
     print_summary(outcome)
+
+
+def _interrupted() -> None:
+    """Ctrl-C (exit 130) or SIGTERM (exit 143), as every npvi command."""
+    from npvi_model.cli import _fail_interrupted
+
+    _fail_interrupted("nothing half-written was left")
 
 
 def print_summary(outcome) -> None:

@@ -9,23 +9,20 @@
   `capacity_under_plan.csv`;
 - `summary.json`: the headline figures and the plan in plain words.
 
-Staged in a hidden folder beside the target and renamed into place, as `results_io` does.
+Staged in a hidden folder beside the target and published whole by `output_dirs` (marked
+npvi folder; a folder npvi did not make is never replaced).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from npvi_model.results_io import _clean_stale, _fsync_tree
 from npvi_model.robust.evaluate import RobustOutcome
 
 FOLDER = "robust"
@@ -201,36 +198,32 @@ def _differences_by_path(out: RobustOutcome) -> dict:
     return result
 
 
-def write_robust(out_dir: Path, out: RobustOutcome) -> Path:
-    """Write `<out_dir>/robust/` atomically; return its path."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out_dir, FOLDER)
-    target = out_dir / FOLDER
-    tmp = out_dir / f".{FOLDER}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        to_dataset(out).to_netcdf(tmp / "results.nc", engine="netcdf4")
-        csv = tmp / "csv"
+def check_robust_out(out_dir: Path, force: bool = False) -> None:
+    """Before any solve: refuse an `--out` that may not hold `robust/` (InputError, exit 2)."""
+    from npvi_model.output_dirs import check_output_dir, check_run_parent
+
+    check_run_parent(out_dir)
+    check_output_dir(Path(out_dir) / FOLDER, FOLDER, force)
+
+
+def write_robust(out_dir: Path, out: RobustOutcome, force: bool = False) -> Path:
+    """Write `<out_dir>/robust/` whole or not at all (a marked npvi output folder, replaced
+    only if npvi made it; see `output_dirs`); return its path."""
+    from npvi_model.output_dirs import ensure_runs_dir, npvi_output_dir
+
+    ensure_runs_dir(out_dir)
+    target = Path(out_dir) / FOLDER
+    ds = to_dataset(out)
+    with npvi_output_dir(target, FOLDER, force=force) as staging:
+        ds.to_netcdf(staging / "results.nc", engine="netcdf4")
+        csv = staging / "csv"
         csv.mkdir()
         plan_table(out).to_csv(csv / "stage1_plan.csv", index=False, float_format="%.6g")
         cost_table(out).to_csv(csv / "path_costs.csv", index=False, float_format="%.6g")
         difference_table(out).to_csv(csv / "plan_differences.csv", index=False, float_format="%.6g")
-        if out.under_plan:
-            cap = to_dataset(out).get("capacity_under_plan")
-            if cap is not None:
-                frame = cap.to_dataframe().reset_index().dropna(subset=["capacity_under_plan"])
-                frame.to_csv(csv / "capacity_under_plan.csv", index=False, float_format="%.6g")
-        (tmp / "summary.json").write_text(json.dumps(summary(out), indent=2, default=float))
-        _fsync_tree(tmp)
-        if target.exists():
-            old = out_dir / f".{FOLDER}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        if "capacity_under_plan" in ds:
+            frame = ds["capacity_under_plan"].to_dataframe().reset_index()
+            frame = frame.dropna(subset=["capacity_under_plan"])
+            frame.to_csv(csv / "capacity_under_plan.csv", index=False, float_format="%.6g")
+        (staging / "summary.json").write_text(json.dumps(summary(out), indent=2, default=float))
     return target

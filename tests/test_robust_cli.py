@@ -71,3 +71,15 @@ def test_two_paths_at_one_day_write_a_consistent_robust_folder(tmp_path):
     csv = pd.read_csv(folder / "csv" / "stage1_plan.csv")
     assert csv["robust"].to_numpy() == pytest.approx(plan, abs=1e-5)
     assert not list(tmp_path.glob(".robust.*"))
+
+
+def test_a_users_file_in_robust_stops_the_run_before_any_solve(tmp_path):
+    """`<out>/robust/` holding a file npvi did not write: exit 2, the file untouched."""
+    notes = tmp_path / "robust" / "notes.md"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    result = CliRunner().invoke(app, ["robust", DOMESTIC, REDUCED, "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "--out" in result.output
+    assert notes.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["robust"]

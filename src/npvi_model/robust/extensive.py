@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 import xarray as xr
 
-from npvi_model.robust.scenarios import scenario_creator, stage1_plan
+from npvi_model.robust.scenarios import mpisppy_sputils, scenario_creator, stage1_plan
 from npvi_model.scenario import SolverConfig
 from npvi_model.solve import solve
 
@@ -48,7 +48,7 @@ def build_extensive_form(
     weights: Mapping[str, float],
 ) -> pyo.ConcreteModel:
     """All paths in one model, by mpi-sppy, from the project's own `build_model`."""
-    from mpisppy.utils import sputils
+    sputils = mpisppy_sputils()
 
     return sputils.create_EF(
         list(inputs),
@@ -67,7 +67,7 @@ def scenario_cost(block: pyo.ConcreteModel):
 def add_minmax_regret(ef: pyo.ConcreteModel, own_cost_meur: Mapping[str, float]) -> None:
     """Replace the expected-cost objective by the largest regret R (epigraph form):
     R >= cost[s] - own optimum[s] for every path s; minimise R [MEUR]."""
-    from mpisppy.utils import sputils
+    sputils = mpisppy_sputils()
 
     ef.EF_Obj.deactivate()
     ef.max_regret = pyo.Var(domain=pyo.Reals, doc="largest regret over the paths [MEUR]")
@@ -90,7 +90,7 @@ def solve_extensive_form(
     tee: bool = False,
 ) -> ExtensiveFormResult:
     """Build and solve the extensive form with HiGHS (the project's solve path)."""
-    from mpisppy.utils import sputils
+    sputils = mpisppy_sputils()
 
     if objective not in OBJECTIVES:
         raise ValueError(f"objective {objective!r}: expected one of {', '.join(OBJECTIVES)}")

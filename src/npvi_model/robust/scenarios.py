@@ -68,13 +68,22 @@ def stage1_cost(m: pyo.ConcreteModel, keys: Sequence[tuple[str, int]]):
     return sum(terms) if terms else 0.0
 
 
+def mpisppy_sputils():
+    """mpi-sppy's `sputils`, imported without its start-up line on standard output."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        from mpisppy.utils import sputils
+    return sputils
+
+
 def attach_stage1(
     m: pyo.ConcreteModel, keys: Sequence[tuple[str, int]], probability: float
 ) -> pyo.ConcreteModel:
     """Mark the model as an mpi-sppy scenario: root node with the stage-1 variables, its cost,
     and the path's probability (weight)."""
-    from mpisppy.utils import sputils
-
+    sputils = mpisppy_sputils()
     m._mpisppy_probability = float(probability)
     sputils.attach_root_node(m, stage1_cost(m, keys), stage1_variables(m, keys))
     return m

@@ -85,29 +85,34 @@ def plan_in_words(summary: dict, plan: pd.DataFrame) -> str:
 
 
 def plan_figure(plan: pd.DataFrame):
-    """Bars: the robust plan and each path's own plan per asset (summed build years)."""
+    """Bars: the robust plan and each path's own plan per asset (summed build years), one panel
+    per unit (GW, GWh, Mt/yr)."""
     from matplotlib.figure import Figure
 
     by_asset = plan_by_asset(plan)
-    fig = Figure(figsize=(8, 0.4 * max(len(by_asset), 3) + 1.5))
-    ax = fig.subplots()
+    units = list(dict.fromkeys(by_asset["unit"])) or [""]
+    sizes = [max(int((by_asset["unit"] == u).sum()), 1) for u in units]
+    fig = Figure(figsize=(8, 0.45 * sum(sizes) + 1.2 * len(units) + 0.8))
+    axes = fig.subplots(len(units), 1, squeeze=False, height_ratios=sizes)[:, 0]
     cols = ["robust"] + [c for c in by_asset.columns if c.startswith("own_")]
-    labels = [
-        f"{TECHNOLOGY_WORDS.get(t, t)} {loc} [{u}]"
-        for t, loc, u in zip(by_asset.technology, by_asset.location, by_asset.unit, strict=True)
-    ]
     height = 0.8 / len(cols)
-    for i, col in enumerate(cols):
-        ax.barh(
-            [k + i * height for k in range(len(by_asset))],
-            by_asset[col],
-            height=height,
-            label="robust plan" if col == "robust" else f"own plan: {col[4:]}",
-        )
-    ax.set_yticks([k + 0.4 - height / 2 for k in range(len(by_asset))], labels)
-    ax.invert_yaxis()
-    ax.set_xlabel("new capacity decided now")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8)
+    for ax, unit in zip(axes, units, strict=True):
+        rows = by_asset[by_asset["unit"] == unit]
+        for i, col in enumerate(cols):
+            ax.barh(
+                [k + i * height for k in range(len(rows))],
+                rows[col],
+                height=height,
+                label="robust plan" if col == "robust" else f"own plan: {col[4:]}",
+            )
+        labels = [
+            f"{TECHNOLOGY_WORDS.get(t, t)} {loc}"
+            for t, loc in zip(rows.technology, rows.location, strict=True)
+        ]
+        ax.set_yticks([k + 0.4 - height / 2 for k in range(len(rows))], labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"new capacity decided now [{unit}]")
+    axes[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=2, fontsize=8)
     fig.tight_layout()
     return fig
 

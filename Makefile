@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run robust mpi test lint benchmark clean
+.PHONY: install run robust mpi test lint benchmark sweep clean browser notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,12 +42,29 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 
+## Open the reader notebooks in JupyterLab (installed on first use, into .venv only).
+notebooks: $(STAMP)
+	@$(BIN)/python -c "import jupyterlab" 2> /dev/null || $(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	$(BIN)/jupyter lab notebooks/
+
+## Debian's chromium for the browser test of the report (tests/test_browser.py); needs root.
+browser:
+	@command -v chromium > /dev/null || (apt-get update && apt-get install -y chromium)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py
+
+## The example uncertainty sweep (64 samples of the domestic path, one worker per core), then
+## the report of the three paths with the sweep's fan charts and sensitivity ranking.
+SWEEP ?= sweeps/example.yaml
+sweep: $(STAMP)
+	$(BIN)/npvi sweep $(SWEEP) --out $(OUT)/sweeps/example --resume
+	@test -f $(OUT)/domestic/results.nc || $(BIN)/npvi run scenarios/domestic.yaml --out $(OUT)
+	$(BIN)/npvi report $(OUT)/domestic --sweep $(OUT)/sweeps/example --out $(OUT)/report-sweep
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -129,6 +129,7 @@ def make_results(
         "cost_component": list(COST_COMPONENTS),
         "component": ["demand", "offshore_wind", "grid", "electrolyser", "fallback"],
         "target": list(TARGETS),
+        "grid_step": ["renewable_surplus", "dispatchable"],
         "path_rule": list(PATH_RULES),
     }
     data: dict[str, xr.DataArray] = {}
@@ -155,6 +156,7 @@ def make_results(
     data["new_capacity"][:] = 0.0
 
     data["link_capacity"][:] = 1.0
+    data["limit_capacity"][:] = 1.0  # every limit exists (size 1 in its capacity unit)
     data["link_flow"][:] = 4.38  # 1 GW x 8760 h x 0.5 = 4.38 TWh
     data["link_utilisation"][:] = 0.5
 
@@ -170,6 +172,14 @@ def make_results(
     data["carrier_price"].loc[dict(carrier="electricity")] = 60.0
     data["carrier_price"].loc[dict(carrier="hydrogen")] = 120.0
     data["carrier_price"].loc[dict(carrier="co2")] = 80.0
+
+    # grid: all 4 TWh from the renewable surplus at 40 EUR/MWh, no scope-2 CO2
+    data["grid_supply_by_step"][:] = 0.0
+    data["grid_supply_by_step"].loc[dict(grid_step="renewable_surplus")] = 4.0
+    data["grid_step_available"][:] = 10.0
+    data["grid_price"][:] = 40.0
+    data["residual_load"][:] = -1.0
+    data["scope2_emissions"][:] = 0.0
 
     # hourly balance in GW: the annual TWh spread flat over the slices (TWh*1000/8760 = GW)
     disp = data["dispatch_gw"]

@@ -86,11 +86,9 @@ def micro_inputs(
     ):
         ds[name] = (("cluster", "year"), zeros_cy.copy())
     for name in (
-        "price_grid_electricity",
         "price_hydrogen_import",
         "price_co2_emission",
         "price_co2_transport_storage",
-        "grid_renewable_share",
     ):
         ds[name] = ("year", np.zeros(nY))
     ds["price_natural_gas"] = ("year", np.full(nY, 50.0))
@@ -101,6 +99,14 @@ def micro_inputs(
     ds["offshore_electrolysis_efficiency"] = ("year", np.full(nY, 0.5))
     ds["h2_storage_power_ratio"] = ("cluster", np.ones(nC))
     ds["landing_limit_gw"] = ("cluster", np.full(nC, 1e3))
+    # grid supply steps: by default one unlimited step at 0 EUR/MWh and 0 t/MWh
+    ds.coords["grid_step"] = ["renewable_surplus", "dispatchable"]
+    ds["grid_step_volume_gw"] = (
+        ("grid_step", "year", "slice"),
+        np.stack([np.full((nY, n_t), 1e3), np.zeros((nY, n_t))]),
+    )
+    ds["grid_step_price_eur_per_mwh"] = (("grid_step", "year"), np.zeros((2, nY)))
+    ds["grid_step_emission_factor_t_per_mwh"] = (("grid_step", "year"), np.zeros((2, nY)))
     ds.coords["demand_carrier"] = ["electricity", "hydrogen", "co2_capture"]
     ds.coords["sector"] = list(SECTORS)
     ds["demand_by_sector"] = (

@@ -51,7 +51,7 @@ def test_first_access_year_with_threshold_from_attrs():
     first reached 2030 (0.95 >= 0.9); it drops in 2035, so lasting access only from 2040.
     RM hydrogen 0.3 throughout: never. CH hydrogen NaN, 0.9, 0.95, 1.0: 0.9 counts (>=), so
     2030 for both first and lasting."""
-    first = analysis.first_access_table(analysis.access_timeline(_access_ds()))
+    first = analysis.first_access_table(analysis.access_timeline(_access_ds(), rule="as_routed"))
     row = first.set_index(["cluster", "carrier"])
     assert row.loc[("RM", "electricity"), "first_access_year"] == 2030
     assert row.loc[("RM", "electricity"), "lasting_access_year"] == 2040
@@ -67,15 +67,15 @@ def test_access_threshold_argument_and_default():
     """With threshold 0.8, RM electricity (0.5, 0.95, 0.85, 0.92) first and lastingly reaches it
     in 2030. Without the run attribute the threshold is 0.9; with threshold 0.96 never."""
     ds = _access_ds()
-    tl = analysis.access_timeline(ds, threshold=0.8)
+    tl = analysis.access_timeline(ds, threshold=0.8, rule="as_routed")
     rm = tl[(tl["cluster"] == "RM") & (tl["carrier"] == "electricity")]
     assert list(rm["reaches_threshold"]) == [False, True, True, True]
     assert set(rm["lasting_access_year"]) == {2030}
     del ds.attrs["green_access_threshold"]
-    tl = analysis.access_timeline(ds)
+    tl = analysis.access_timeline(ds, rule="as_routed")
     assert set(tl["threshold"]) == {0.9}
     assert len(tl) == 2 * 3 * 4  # clusters x carriers x years
-    tl = analysis.access_timeline(ds, threshold=0.96)
+    tl = analysis.access_timeline(ds, threshold=0.96, rule="as_routed")
     rm = tl[(tl["cluster"] == "RM") & (tl["carrier"] == "electricity")]
     assert set(rm["first_access"]) == {"never"}
 

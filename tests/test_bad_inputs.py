@@ -213,7 +213,7 @@ def test_apply_edit_changes_the_file(tmp_path):
     before = (data_dir / "prices.csv").read_text()
     apply_edit(data_dir, "prices.csv", BY_ID["data_years_out_of_order"]["edit"])
     after = (data_dir / "prices.csv").read_text().splitlines()
-    assert after[14].startswith("natural_gas,2050") and after[15].startswith("natural_gas,2030")
+    assert after[11].startswith("natural_gas,2050") and after[12].startswith("natural_gas,2030")
     assert sorted(after) == sorted(before.splitlines())
 
 

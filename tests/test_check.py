@@ -203,6 +203,25 @@ def test_national_aggregates_fail_beyond_both_tolerances():
     }
 
 
+def test_power_system_tables_are_compared():
+    """Grid supply by step and scope 2 are national aggregates: a change beyond both
+    tolerances fails (named by step and year), one within them passes."""
+    ref = make_reference()
+    ref["tables"]["grid_supply_by_step"] = {
+        "dims": ["grid_step", "year"],
+        "units": "TWh",
+        "values": {"renewable_surplus|2030": 20.0, "dispatchable|2030": 10.0},
+    }
+    ref["tables"]["scope2_emissions"] = {"dims": ["year"], "units": "Mt", "values": {"2030": 3.7}}
+    fresh = json.loads(json.dumps(ref))
+    fresh["tables"]["grid_supply_by_step"]["values"]["dispatchable|2030"] = 11.0
+    fresh["tables"]["scope2_emissions"]["values"]["2030"] = 3.7 + 5e-5
+    diffs = compare(ref, fresh, "hand")
+    assert {(d.quantity, d.index) for d in failures(diffs)} == {
+        ("grid_supply_by_step (national)", "grid_step=dispatchable year=2030"),
+    }
+
+
 def test_missing_year_and_status_fail():
     fresh = make_reference()
     del fresh["headline"]["2035"]

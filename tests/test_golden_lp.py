@@ -14,12 +14,22 @@ import pyomo.environ as pyo
 import pytest
 from micro import micro_inputs
 
-from npvi_model.model import co2, core, electricity, emissions, hydrogen, investment, objective
+from npvi_model.model import (
+    co2,
+    core,
+    electricity,
+    emissions,
+    hydrogen,
+    investment,
+    objective,
+    power_system,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 FAMILIES = {
     "investment": investment.add_investment,
     "electricity": electricity.add_electricity,
+    "power_system": power_system.add_power_system,
     "hydrogen": hydrogen.add_hydrogen,
     "co2": co2.add_co2,
     "emissions": emissions.add_emissions,
@@ -70,7 +80,12 @@ def tiny_instance():
     ds["hydrogen_demand_twh"][:] = 2.0
     ds["co2_capture_plan_mt"][:] = 1.5
     ds["emission_cap_mt"][:] = [float("nan"), 1.0]
-    ds["price_grid_electricity"][:] = 60.0
+    # two grid steps: 1 GW of surplus at 20 EUR/MWh, 0.5 GW gas-fired at 120 EUR/MWh, 0.4 t/MWh
+    ds["grid_step_volume_gw"].loc[{"grid_step": "renewable_surplus"}] = 1.0
+    ds["grid_step_volume_gw"].loc[{"grid_step": "dispatchable"}] = 0.5
+    ds["grid_step_price_eur_per_mwh"][:] = [[20.0, 20.0], [120.0, 120.0]]
+    ds["grid_step_emission_factor_t_per_mwh"].loc[{"grid_step": "dispatchable"}] = 0.4
+    ds.attrs["electrolysis_low_carbon_power_only"] = 1
     ds["price_co2_emission"][:] = 100.0
     ds["h2_storage_power_ratio"][:] = 0.1
     # path rules and the delivery-first valuation (model/hydrogen.py, model/objective.py)

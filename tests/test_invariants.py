@@ -131,3 +131,15 @@ def test_no_hydrogen_import_before_the_scenarios_first_import_year(solved):
             checked += 1
             assert float(imports.sel(year=early).sum()) <= 1e-9
     assert checked >= 1, "the no-import sensitivity must be among the shipped scenarios"
+
+
+def test_grid_supply_within_the_power_system(solved):
+    """All clusters' grid supply = the supply of the power-system steps, each step within what
+    it can deliver, and scope 2 is never counted in industry's emissions causes."""
+    for name, ds, _ in solved:
+        by_clusters = ds["supply"].sel(carrier="electricity", source="grid").sum("cluster")
+        by_steps = ds["grid_supply_by_step"].sum("grid_step")
+        assert np.allclose(by_clusters, by_steps, atol=1e-6), name
+        assert (ds["grid_supply_by_step"] <= ds["grid_step_available"] + 1e-6).all(), name
+        assert (ds["scope2_emissions"] >= -TOL_MT).all(), name
+        assert np.allclose(ds["emissions"], ds["emissions_by_cause"].sum("cause")), name

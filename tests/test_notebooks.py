@@ -1,12 +1,14 @@
-"""Every policy notebook runs clean, top to bottom, on the shipped scenarios' results.
+"""Every reader notebook runs clean, top to bottom, on the shipped scenarios' results.
 
-The notebooks read `NPVI_RESULTS_DIR`; here it points at the result folders the regression check
-solved once for the session, so no scenario is solved twice. Without it (a reader's own run) a
-notebook solves the three paths itself.
+The notebooks read `NPVI_RESULTS_DIR` (else `results/` of `make run`); here it points at the
+result folders the regression check solved once for the session, so no scenario is solved again:
+each notebook must say it reads them, and leave no temporary folder and no file behind.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -29,6 +31,8 @@ def test_notebook_runs_clean(path, shipped_results, monkeypatch):
     )
     monkeypatch.setenv("NPVI_RESULTS_DIR", str(shipped_results["results_dir"]))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    tmp_before = set(os.listdir(tempfile.gettempdir()))
+    folder_before = sorted(os.listdir(path.parent))
     client = NotebookClient(
         notebook,
         timeout=600,
@@ -44,3 +48,24 @@ def test_notebook_runs_clean(path, shipped_results, monkeypatch):
         if out.get("output_type") == "error"
     ]
     assert not errors, f"{path.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    streams = [
+        out.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+    ]
+    assert any("Reading the results in" in text for text in streams), "the notebook solved"
+    assert not any("Solving" in text for text in streams)
+    new_tmp = {n for n in set(os.listdir(tempfile.gettempdir())) - tmp_before if "npvi" in n}
+    assert not new_tmp, f"{path.name} left temporary folders: {sorted(new_tmp)}"
+    assert sorted(os.listdir(path.parent)) == folder_before
+
+
+def test_notebooks_open_with_prose_and_short_cells():
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        assert cells[0].cell_type == "markdown", f"{path.name} must open with prose"
+        code = [c for c in cells if c.cell_type == "code"]
+        longest = max(len(c.source.splitlines()) for c in code)
+        assert longest <= 5, f"{path.name}: a code cell of {longest} lines"

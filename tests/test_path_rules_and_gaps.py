@@ -105,7 +105,7 @@ def _gap_case(value_eur_per_mwh: float):
         ],
     )
     ds["hydrogen_demand_twh"][:] = 8.76
-    ds["price_grid_electricity"][:] = 120.0
+    ds["grid_step_price_eur_per_mwh"][:] = 120.0  # every grid supply step (micro: unlimited)
     ds.attrs["green_shortfall_value_eur_per_mwh"] = value_eur_per_mwh
     return ds
 

@@ -24,13 +24,13 @@ from npvi_model.sets import CLUSTER_IDS
 ROOT = Path(__file__).resolve().parents[1]
 
 INFEASIBLE = """\
-# Offshore wind roadmap `fixed` (industry's share of the roadmap must all be built), but no
+# Offshore wind roadmap `schedule` (industry's share of the roadmap must all be built), but no
 # offshore wind may land anywhere and no offshore electrolysis may be built: in 2035 the roadmap
 # share exceeds the capacity already in service, which the landing limits cap.
 name: infeasible_wind
 years: [2025, 2035]
 time: {resolution: representative, typical_days: 2}
-parameters: {offshore_wind_roadmap: fixed}
+parameters: {offshore_wind_roadmap: schedule}
 data_overrides:
   - {table: offshore_wind_landing, set: {max_landing_gw: 0}}
   - table: expansion_limits
@@ -76,7 +76,7 @@ def test_infeasible_exits_3_with_a_diagnosis(tmp_path):
     assert "solver: infeasible the model is infeasible; nothing was written" in err
     hits = re.findall(r"constraint family '(\w+)' must be relaxed at \((\w+), (\d{4})\) by", err)
     assert hits, err
-    # the conflict is landing limits vs. the fixed roadmap, in 2035, at landing clusters
+    # the conflict is landing limits vs. the scheduled roadmap, in 2035, at landing clusters
     families = {family for family, _, _ in hits}
     assert families <= {"landing_limit", "wind_roadmap"}, err
     assert all(cluster in CLUSTER_IDS and year == "2035" for _, cluster, year in hits), err

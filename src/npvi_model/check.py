@@ -9,7 +9,8 @@ What a reference holds
 - the headline figures of `summary.json` per year (unmet per carrier, emissions, emission gap,
   electrolysis GW, offshore wind GW), the solver status and the objective;
 - key tables: `capacity` per technology x cluster x year, `unmet` per carrier x cluster x year,
-  `emissions` per year;
+  `emissions` per year, and the power system's `grid_supply_by_step` (step x year) and
+  `scope2_emissions` per year (national aggregates);
 - the model fingerprint: variables and constraints per family (Pyomo component) and in total,
   and the non-zeros per constraint family. The non-zeros come from Pyomo's
   `LinearStandardFormCompiler` (the matrix the LP writers build; ~2 s for the 136k rows of a
@@ -118,6 +119,11 @@ CLUSTER_TABLES = {
     "capacity": ("technology", "cluster", "year"),
     "unmet": ("carrier", "cluster", "year"),
 }
+#: national tables of the power system behind the grid (compared value by value, FAIL)
+POWER_SYSTEM_TABLES = {
+    "grid_supply_by_step": ("grid_step", "year"),
+    "scope2_emissions": ("year",),
+}
 METADATA_KEYS = ("input_sha256", "time_resolution", "n_slices", "solver_options", "versions")
 
 
@@ -163,6 +169,9 @@ def reference_from(ds: xr.Dataset, summary: dict) -> dict:
     if "units_by_technology" in ds["capacity"].attrs:
         tables["capacity"]["units"] = str(ds["capacity"].attrs["units_by_technology"])
     tables["emissions"] = _table(ds["emissions"], ("year",))
+    for name, dims in POWER_SYSTEM_TABLES.items():
+        if name in ds:
+            tables[name] = _table(ds[name], dims)
     headline = {
         str(year): {
             "unmet": {str(c): float(v) for c, v in values["unmet"].items()},
@@ -260,6 +269,14 @@ def compare(reference: dict, fresh: dict, scenario: str) -> list[Difference]:
     for year in sorted(set(old_e) | set(new_e)):
         if _differs(old_e.get(year), new_e.get(year), agg):
             add("emissions (national)", f"year={year}", old_e.get(year), new_e.get(year), FAIL)
+
+    for name, dims in POWER_SYSTEM_TABLES.items():
+        old_v = old_t.get(name, {}).get("values", {})
+        new_v = new_t.get(name, {}).get("values", {})
+        for key in sorted(set(old_v) | set(new_v)):
+            if _differs(old_v.get(key), new_v.get(key), agg):
+                where = _index(list(dims), key)
+                add(f"{name} (national)", where, old_v.get(key), new_v.get(key), FAIL)
 
     for name, dims in CLUSTER_TABLES.items():
         out += _compare_cluster_table(

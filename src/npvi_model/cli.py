@@ -7,6 +7,7 @@ not reach an optimal solution; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -26,8 +27,20 @@ console = Console(stderr=False)
 err_console = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from npvi_model import __version__
+
+        console.print(f"npvi-model {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _every_command() -> None:
+def _every_command(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
     """Runs before every command: SIGTERM is handled like Ctrl-C (see `_on_sigterm`)."""
     import signal
     import threading
@@ -36,6 +49,19 @@ def _every_command() -> None:
         signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, _on_sigterm)
     ):
         signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _overrides(items: list[str] | None) -> dict:
+    from npvi_model.scenario import parse_set_options
+
+    try:
+        return parse_set_options(items or [])
+    except InputError as err:
+        _fail_input(err)
+        raise  # pragma: no cover - _fail_input exits
+
+
+SET_HELP = "change a scenario value, e.g. --set parameters.discount_rate=0.05 (repeatable)"
 
 
 def _fail_input(err: InputError) -> None:
@@ -50,17 +76,21 @@ def _fail_input(err: InputError) -> None:
 def validate(
     files: list[Path] = typer.Argument(..., help="scenario YAML files"),
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
-    allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
+    allow_outside_extends: bool = typer.Option(
+        False, "--allow-outside-extends", help="allow extends outside the folder"
+    ),
+    set_: list[str] = typer.Option(None, "--set", help=SET_HELP),
 ) -> None:
     """Validate scenarios and the data they use; exit 2 with one line per problem."""
     from npvi_model.data_io import default_data_dir
     from npvi_model.inputs import build_inputs
     from npvi_model.scenario import resolve
 
+    overrides = _overrides(set_)
     problems = []
     for path in files:
         try:
-            resolved = resolve(path, allow_outside=allow_outside_extends)
+            resolved = resolve(path, allow_outside=allow_outside_extends, overrides=overrides)
             build_inputs(resolved, data_dir or default_data_dir())
             console.print(f"[green]ok[/green] {path}", highlight=False)
         except InputError as err:
@@ -75,14 +105,22 @@ def run(
     out: Path = typer.Option(Path("results"), help="output folder"),
     hours: str = typer.Option(None, help="'full' for 8760 h, or a number of representative days"),
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
-    allow_outside_extends: bool = typer.Option(False, help="allow extends outside the folder"),
-    tee: bool = typer.Option(False, help="show the HiGHS log"),
+    allow_outside_extends: bool = typer.Option(
+        False, "--allow-outside-extends", help="allow extends outside the folder"
+    ),
+    tee: bool = typer.Option(False, "--tee", help="show the HiGHS log"),
+    set_: list[str] = typer.Option(None, "--set", help=SET_HELP),
+    wide: bool = typer.Option(
+        False, "--wide", help="print the headline table wider than 80 columns"
+    ),
     force: bool = typer.Option(
-        False, help="replace npvi-made folders of another kind (never a folder npvi did not make)"
+        False,
+        "--force",
+        help="replace npvi-made folders of another kind (never a folder npvi did not make)",
     ),
 ) -> None:
     """Solve scenarios and write one result folder per scenario."""
-    from npvi_model.headline import headline_table
+    from npvi_model.headline import headline_tables, run_targets
     from npvi_model.pipeline import check_run_output, run_scenario
     from npvi_model.results_io import load_summary
 
@@ -92,6 +130,7 @@ def run(
                 [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
             )
         )
+    overrides = _overrides(set_)
     folders = []
     try:
         # check every scenario and the output folders before solving any: bad input writes
@@ -101,7 +140,7 @@ def run(
         names, problems = [], []
         for path in files:
             try:
-                resolved = resolve(path, allow_outside=allow_outside_extends)
+                resolved = resolve(path, allow_outside=allow_outside_extends, overrides=overrides)
                 names.append(resolved.scenario.name)
                 if len(files) > 1:
                     from npvi_model.data_io import default_data_dir
@@ -125,19 +164,27 @@ def run(
         if problems:
             _fail_input(InputError(problems))
         check_run_output(out, names, force)
-        for path in files:
-            with console.status(f"{path.name}: starting") as status:
+        for k, path in enumerate(files, start=1):
+            prefix = f"{k} of {len(files)}: {path.name}"
+            started = time.monotonic()
+            with console.status(f"{prefix}: starting") as status:
                 folder = run_scenario(
                     path,
                     out,
                     data_dir=data_dir,
                     hours=hours,
                     allow_outside=allow_outside_extends,
-                    progress=lambda msg, p=path: status.update(f"{p.name}: {msg}"),
+                    progress=lambda msg, p=prefix, t0=started: status.update(
+                        f"{p}: {msg} ({time.monotonic() - t0:.0f} s)"
+                    ),
                     tee=tee,
+                    overrides=overrides,
                     force=force,
                 )
-            console.print(f"[green]solved[/green] {path} -> {folder}", highlight=False)
+            console.print(
+                f"[green]solved[/green] {prefix} in {time.monotonic() - started:.0f} s -> {folder}",
+                highlight=False,
+            )
             folders.append(folder)
     except InputError as err:
         _fail_input(err)
@@ -153,7 +200,10 @@ def run(
     for folder in folders:
         _print_headline(load_summary(folder))
     if folders:
-        console.print(headline_table([load_summary(f) for f in folders]))
+        for table in headline_tables(
+            [load_summary(f) for f in folders], [run_targets(f) for f in folders], wide=wide
+        ):
+            console.print(table)
 
 
 def _is_day_count(text: str) -> bool:
@@ -170,19 +220,20 @@ def _option_problem(option: str, value: str, expected: str):
 def _print_headline(summary: dict) -> None:
     years = summary["years"]
     table = Table(
-        title=f"{summary['scenario']}: objective {summary['objective_eur'] / 1e9:,.1f} "
-        "bn EUR (discounted)"
+        title=f"{summary['scenario']}: system cost {summary['objective_eur'] / 1e9:,.1f} "
+        "bn EUR (discounted)",
+        title_justify="left",
     )
     table.add_column("year")
     for col in (
-        "unmet electricity TWh",
-        "unmet hydrogen TWh",
-        "CO2 not captured Mt",
-        "emissions Mt",
-        "electrolysis GW",
-        "offshore wind GW (industry)",
+        "fossil\nelec.\nTWh",
+        "fossil\nH2\nTWh",
+        "CO2 not\ncaptured\nMt",
+        "emis-\nsions\nMt",
+        "electro-\nlysis\nGW",
+        "offshore\nwind (in-\ndustry) GW",
     ):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
     for year, v in years.items():
         table.add_row(
             year,
@@ -203,7 +254,8 @@ _FORCE_HELP = "replace an npvi-made folder of another kind (never a folder npvi 
 def compare(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
-    force: bool = typer.Option(False, help=_FORCE_HELP),
+    wide: bool = typer.Option(False, "--wide", help="print tables wider than 80 columns"),
+    force: bool = typer.Option(False, "--force", help=_FORCE_HELP),
 ) -> None:
     """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
     from npvi_model import analysis
@@ -217,7 +269,8 @@ def compare(
     except KeyboardInterrupt:
         _fail_interrupted("nothing half-written was left")
     datasets = [analysis.load_results(f) for f in folders]
-    analysis.print_comparison(analysis.comparison_tables(datasets), console)
+    shown = Console(width=max(console.width, 200)) if wide else console
+    analysis.print_comparison(analysis.comparison_tables(datasets), shown)
     console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
 
 
@@ -225,15 +278,33 @@ def compare(
 def report(
     folders: list[Path] = typer.Argument(..., help="result folders"),
     out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
-    force: bool = typer.Option(False, help=_FORCE_HELP),
+    lang: str = typer.Option("en", help="language of the report: en or nl"),
+    svg: bool = typer.Option(False, "--svg", help="also write every figure as SVG"),
+    force: bool = typer.Option(False, "--force", help=_FORCE_HELP),
+    sweep: list[Path] = typer.Option(None, help="sweep folders (npvi sweep --out) to add"),
 ) -> None:
-    """Write figures (PNG, SVG) and a self-contained HTML report."""
+    """Write a self-contained HTML report (key messages first) and its figures (PNG)."""
     from npvi_model.report import build_report
 
+    if lang not in ("en", "nl"):
+        _fail_input(InputError([_option_problem("--lang", lang, "expected 'en' or 'nl'")]))
     try:
         _check_output(out, "report", force, folders)
         _require_results(folders)
-        path = build_report(folders, out, force=force)
+        extra = []
+        if sweep:
+            from npvi_model.errors import Problem
+            from npvi_model.sweep.report_section import sweep_report_section
+
+            missing = [
+                Problem(str(d), "--sweep", "not a sweep folder (no sweep.nc)")
+                for d in sweep
+                if not (d / "sweep.nc").is_file()
+            ]
+            if missing:
+                raise InputError(missing)
+            extra = [sweep_report_section(d) for d in sweep]
+        path = build_report(folders, out, lang=lang, svg=svg, force=force, extra_sections=extra)
     except InputError as err:
         _fail_input(err)
     except KeyboardInterrupt:
@@ -263,7 +334,7 @@ def check(
         None, help="scenario YAML files (default: every scenarios/*.yaml not starting with '_')"
     ),
     reference: Path = typer.Option(Path("tests/reference"), help="folder of the references"),
-    update: bool = typer.Option(False, help="rewrite the references (needs --reason)"),
+    update: bool = typer.Option(False, "--update", help="rewrite the references (needs --reason)"),
     reason: str = typer.Option(None, help="one line for tests/reference/CHANGELOG.md"),
     report_path: Path = typer.Option(
         Path("results/check.md"), "--report", help="Markdown diff report"
@@ -344,6 +415,40 @@ def check(
         return
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="sweep YAML file (see docs/sweeps.md)"),
+    workers: int = typer.Option(None, help="local worker processes (default: one per core)"),
+    scheduler: str = typer.Option(None, help="address of an existing Dask scheduler"),
+    out: Path = typer.Option(None, help="output folder (default: results/sweeps/<name>)"),
+    resume: bool = typer.Option(False, help="continue a sweep: skip finished samples"),
+    hours: str = typer.Option(None, help="'full' or a number of representative days"),
+    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
+) -> None:
+    """Solve every variant of a sweep on Dask; write sweep.nc and sweep.csv."""
+    from npvi_model.sweep.cli_progress import run_with_progress
+
+    if hours is not None and hours != "full" and not (hours.isdigit() and 1 <= int(hours) <= 365):
+        _fail_input(
+            InputError(
+                [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
+            )
+        )
+    if workers is not None and workers < 1:
+        _fail_input(InputError([_option_problem("--workers", str(workers), "expected >= 1")]))
+    try:
+        outcome = run_with_progress(
+            console, sweep_file, out, workers, scheduler, resume, hours, data_dir
+        )
+    except InputError as err:
+        _fail_input(err)
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]: finished samples are kept; use --resume")
+        raise typer.Exit(130) from None
+    if outcome.failed:
+        raise typer.Exit(3)
 
 
 @app.command("derive-demand")

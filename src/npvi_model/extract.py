@@ -39,6 +39,8 @@ PLAIN = {
     "electrolyser": "electrolyser capacity",
     "offshore_wind_landing": "offshore wind landing",
     "national_offshore_wind": "national offshore wind roadmap",
+    "power_system_renewable_surplus": "renewable surplus of the power system",
+    "power_system_dispatchable": "dispatchable capacity of the power system",
 }
 
 
@@ -181,7 +183,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
         np.stack([twh(e_fb), twh(h_fb), np.maximum(plan - captured, 0.0)]),
     )
 
-    res = inputs["grid_renewable_share"].values[None, :]
+    res = _grid_low_carbon_share(model)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         non_fb = twh(wind_used) + twh(grid) + np.maximum(twh(e_net), 0)
         green_frac = np.where(
@@ -210,7 +212,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds = ds.assign_coords(technology=techs)
     ds["capacity"] = (("technology", "cluster", "year"), capacity)
     ds["new_capacity"] = (("technology", "cluster", "year"), new_capacity)
-    ds["capacity"].attrs["units_by_technology"] = str({t: CAPACITY_UNIT[t] for t in techs})
+    ds["capacity"].attrs["units_by_technology"] = json.dumps({t: CAPACITY_UNIT[t] for t in techs})
 
     links = [a for a in d.assets if d.asset_tech[a] in LINK_TECHNOLOGIES]
     link_cap = np.array([[cap[(a, y)] for y in years] for a in links]).reshape(len(links), nY)
@@ -279,6 +281,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["emissions_by_cluster"] = (("cluster", "year"), by_cause.sum(axis=0))
     ds["emissions"] = ("year", by_cause.sum(axis=(0, 1)))
     ds["emission_target"] = ("year", inputs["emission_cap_mt"].values)
+    ds["grid_renewable_share"] = ("year", _grid_low_carbon_share(model))
     gap = _values(model.emission_gap)
     ds["emission_gap"] = ("year", [gap.get(y, 0.0) for y in years])
 
@@ -304,6 +307,14 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds.attrs["policy_targets_published"] = json.dumps(published)
 
     _add_prices(ds, model, duals, w, dw, e_dem)
+    ds = _add_power_system(ds, model, duals, w, dw)
+    residual = inputs.get("residual_load_gw")
+    ds["residual_load"] = (
+        ("year", "slice"),
+        residual.transpose("year", "slice").values
+        if residual is not None
+        else np.full((nY, nT), np.nan),
+    )
     _add_limit_values(ds, model, duals, dw)
     gap_terms = {"e_dem": e_dem, "e_fb": e_fb, "h_dem": h_dem, "h_fb": h_fb}
     add_gaps(ds, model, duals, inputs, {**gap_terms, "co2_plan": plan, "co2_captured": captured})
@@ -329,8 +340,8 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     ds["policy_target"].attrs["note"] = (
         f"offshore_wind_gw is the industry share of the national target (x {share:g})"
     )
-    ds["source"].attrs["by_carrier"] = str(SUPPLY_SOURCES)
-    ds["cluster"].attrs["names"] = str(CLUSTERS)
+    ds["source"].attrs["by_carrier"] = json.dumps(SUPPLY_SOURCES)
+    ds["cluster"].attrs["names"] = json.dumps(CLUSTERS)
     return ds
 
 
@@ -364,19 +375,93 @@ def _add_prices(ds, model, duals, w, dw, e_dem) -> None:
     ds["carrier_price"] = (("carrier", "cluster", "year"), price)
 
 
-def _add_limit_values(ds, model, duals, dw) -> None:
-    """Marginal value of each capacity limit, per year, in EUR per unit per year (>= 0)."""
+def _grid_low_carbon_share(model) -> np.ndarray:
+    """Per year: the share of grid electricity from supply steps with no CO2 (scope 2 zero);
+    1 where industry takes nothing from the grid."""
     d = model.data
+    supply = _values(model.grid_step_supply)
+    out = np.ones(len(d.years))
+    for y_i, y in enumerate(d.years):
+        total = clean = 0.0
+        for (s, yy, t), v in supply.items():
+            if yy == y:
+                total += d.slice_weight[t] * v
+                if d.params["grid_step_emission_factor_t_per_mwh"][(s, y)] == 0:
+                    clean += d.slice_weight[t] * v
+        out[y_i] = clean / total if total > 0 else 1.0
+    return out
+
+
+def _add_power_system(ds, model, duals, w, dw) -> xr.Dataset:
+    """Grid supply by step [TWh], step volume available [TWh], the hourly grid price [EUR/MWh]
+    (dual of the national grid balance) and scope-2 emissions of grid electricity [Mt]."""
+    d = model.data
+    years, slices, steps = d.years, d.slices, d.grid_steps
+    supply = np.zeros((len(steps), len(years), len(slices)))
+    for (s, y, t), v in _values(model.grid_step_supply).items():
+        supply[steps.index(s), years.index(y), slices.index(t)] = v
+    volume = np.array(
+        [
+            [[d.params["grid_step_volume_gw"][(s, y, t)] for t in slices] for y in years]
+            for s in steps
+        ]
+    ).reshape(supply.shape)
+    dual = _dual_array(model.national_grid_balance, duals)
+    price = np.array(
+        [[dual[(y, t)] / (d.slice_weight[t] * dw[y] * 1e-3) for t in slices] for y in years]
+    ).reshape(len(years), len(slices))
+    ds = ds.assign_coords(grid_step=steps)
+    ds["grid_supply_by_step"] = (("grid_step", "year"), (supply * w).sum(axis=-1) * 1e-3)
+    ds["grid_step_available"] = (("grid_step", "year"), (volume * w).sum(axis=-1) * 1e-3)
+    ds["grid_price"] = (("year", "slice"), price)
+    ds["scope2_emissions"] = (
+        "year",
+        [float(pyo.value(model.scope2_emissions[y])) for y in years],
+    )
+    return ds
+
+
+def _add_limit_values(ds, model, duals, dw) -> None:
+    """Marginal value of each capacity limit, per year, in EUR per unit per year (>= 0), and
+    whether the limit can be relaxed in that year: `limit_capacity` (the limit's size in its
+    capacity unit: GW, GWh or Mt/yr) and `limit_can_grow` (1 when the asset may get new capacity
+    in service that year). A limit of size 0 that cannot grow is an asset that does not exist
+    (yet): its dual is the value of a first connection, not a bottleneck. The total expansion
+    limit of an asset (`expansion_cap`, over the horizon) appears as `<technology>_expansion_limit`
+    in every year the asset may be built, with its dual spread evenly over the discounted
+    years."""
+    d = model.data
+    p = d.params
     years = d.years
     names = {c: n for c, n in CLUSTERS.items()}
     rows: dict[tuple[str, str], np.ndarray] = {}
     units: dict[tuple[str, str], str] = {}
+    size: dict[tuple[str, str], np.ndarray] = {}
+    grow: dict[tuple[str, str], np.ndarray] = {}
+    buildable = set(model.BUILD)
+    first_import = d.attrs["h2_import_earliest_year"]
 
-    def add(kind, location, unit_cap, year, meur_per_unit):
+    def asset_size(asset):
+        def at(y):
+            if d.asset_tech[asset] == "h2_import_terminal" and y < first_import:
+                return 0.0  # no imports before the scenario's first import year
+            return float(pyo.value(model.capacity[asset, y]))
+
+        def can_grow(y):
+            if d.asset_tech[asset] == "h2_import_terminal" and y < first_import:
+                return 0.0
+            return float((asset, y) in buildable)
+
+        return [at(y) for y in years], [can_grow(y) for y in years]
+
+    def add(kind, location, unit_cap, year, meur_per_unit, sizing):
         key = (kind, location)
         if key not in rows:
             rows[key] = np.zeros(len(years))
             units[key] = LIMIT_UNITS[unit_cap][0]
+            limit_size, limit_grow = sizing()
+            size[key] = np.asarray(limit_size, dtype=float)
+            grow[key] = np.asarray(limit_grow, dtype=float)
         rows[key][years.index(year)] += abs(meur_per_unit) / dw[year] * LIMIT_UNITS[unit_cap][1]
 
     per_slice = [
@@ -388,35 +473,106 @@ def _add_limit_values(ds, model, duals, dw) -> None:
         (model.backbone_limit_forward, "h2_pipeline", lambda i: i[0]),
         (model.backbone_limit_backward, "h2_pipeline", lambda i: i[0]),
     ]
+    no_asset = ([0.0] * len(years), [0.0] * len(years))
     for component, kind, asset_of in per_slice:
         for idx, value in _dual_array(component, duals).items():
             if value:
                 asset = asset_of(idx)
-                add(kind, d.asset_loc.get(asset, idx[0]), CAPACITY_UNIT[kind], idx[-2], value)
+                sizing = (
+                    (lambda a=asset: asset_size(a)) if asset in d.asset_tech else (lambda: no_asset)
+                )
+                loc = d.asset_loc.get(asset, idx[0])
+                add(kind, loc, CAPACITY_UNIT[kind], idx[-2], value, sizing)
+    storage = {c: d.asset("h2_storage", c) for c in d.clusters}
     for idx, value in _dual_array(model.storage_level_max, duals).items():
         if value:
-            add("h2_storage", idx[0], "GWh", idx[1], value)
+            add("h2_storage", idx[0], "GWh", idx[1], value, lambda a=storage[idx[0]]: asset_size(a))
     for idx, value in _dual_array(model.landing_limit, duals).items():
         if value:
-            add("offshore_wind_landing", idx[0], "GW", idx[1], value)
+            c = idx[0]
+            wind = d.asset("offshore_wind", c)
+
+            def landing(c=c, wind=wind):
+                limit = [
+                    max(p["landing_limit_gw"][c], p["existing_capacity"][(wind, y)]) for y in years
+                ]
+                return limit, [1.0] * len(years)  # a landing point can be widened
+
+            add("offshore_wind_landing", c, "GW", idx[1], value, landing)
     for idx, value in _dual_array(model.wind_roadmap, duals).items():
         if value:
-            add("national_offshore_wind", "NL", "GW", idx, value)
+
+            def roadmap():
+                return [p["industry_wind_gw"][y] for y in years], [1.0] * len(years)
+
+            add("national_offshore_wind", "NL", "GW", idx, value, roadmap)
+    # one more MW of a supply step in every slice of the year (national grid limit); the steps
+    # are the rest of the power system: exogenous, so they cannot grow
+    step_volume = d.params["grid_step_volume_gw"]
+
+    def step_size(step):
+        def sizing():
+            peak = [max(step_volume[(step, y, t)] for t in d.slices) for y in years]
+            return peak, [0.0] * len(years)
+
+        return sizing
+
+    for (step, y, _t), value in _dual_array(model.national_grid_limit, duals).items():
+        if value:
+            add(f"power_system_{step}", "NL", "GW", y, value, step_size(step))
     for component, kind in ((model.sink_limit, "co2_sink"), (model.pipeline_limit, "co2_pipeline")):
         for idx, value in _dual_array(component, duals).items():
             if value:
-                add(kind, d.asset_loc[idx[0]], "Mt/yr", idx[1], value)
+                add(
+                    kind,
+                    d.asset_loc[idx[0]],
+                    "Mt/yr",
+                    idx[1],
+                    value,
+                    lambda a=idx[0]: asset_size(a),
+                )
+    # the total expansion limit of an asset spans the horizon: its dual (MEUR per unit,
+    # discounted) is spread evenly over the discounted years, and shown in every year the
+    # asset may be built
+    total_dw = sum(dw.values())
+    for a, value in _dual_array(model.expansion_cap, duals).items():
+        if value:
+            for y in years:
+                if (a, y) not in buildable:
+                    continue
+
+                def expansion(a=a):
+                    return [p["max_new_capacity"][a]] * len(years), [0.0] * len(years)
+
+                add(
+                    f"{d.asset_tech[a]}_expansion_limit",
+                    d.asset_loc[a],
+                    CAPACITY_UNIT[d.asset_tech[a]],
+                    y,
+                    value * dw[y] / total_dw,
+                    expansion,
+                )
     for (a, y), value in _dual_array(model.build_rate, duals).items():
         if value:
+
+            def rate(a=a):
+                per_step = [
+                    p["max_build_per_year"][a] if (a, v) in buildable else 0.0 for v in years
+                ]
+                return per_step, [float((a, v) in buildable) for v in years]
+
             add(
                 f"{d.asset_tech[a]}_build_rate",
                 d.asset_loc[a],
                 CAPACITY_UNIT[d.asset_tech[a]],
                 y,
                 value,
+                rate,
             )
     keys = sorted(rows)
-    keys_arr = np.array([rows[k] for k in keys]) if keys else np.zeros((0, len(years)))
+
+    def stack(table):
+        return np.array([table[k] for k in keys]) if keys else np.zeros((0, len(years)))
 
     def label(kind, loc):
         plain = PLAIN.get(kind, kind.replace("_", " "))
@@ -427,7 +583,9 @@ def _add_limit_values(ds, model, duals, dw) -> None:
     ds.coords["limit_location"] = ("limit", [loc for _, loc in keys])
     ds.coords["limit_unit"] = ("limit", [units[k] for k in keys])
     ds.coords["limit_label"] = ("limit", [label(k, loc) for k, loc in keys])
-    ds["limit_marginal_value"] = (("limit", "year"), keys_arr)
+    ds["limit_marginal_value"] = (("limit", "year"), stack(rows))
+    ds["limit_capacity"] = (("limit", "year"), stack(size))
+    ds["limit_can_grow"] = (("limit", "year"), stack(grow))
 
 
 def _add_dispatch(

@@ -20,6 +20,7 @@ from npvi_model.data_io import _shown as _shown_path
 from npvi_model.data_io import check_data_file, load_tables
 from npvi_model.errors import InputError, Problem
 from npvi_model.path_rules import add_path_rules
+from npvi_model.power_system_inputs import add_power_system
 from npvi_model.scenario import ResolvedScenario, interpolate_anchors
 from npvi_model.sets import CLUSTER_IDS, FIRST_YEAR, HOURS_PER_YEAR, SECTORS
 from npvi_model.tables import (
@@ -185,6 +186,7 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
     _add_emissions(ds, tables, scenario)
     _add_assets(ds, tables, scenario, data_dir)
     _add_timeseries(ds, data_dir, scenario)
+    add_power_system(ds, tables, scenario, data_dir)  # supply steps of grid electricity
     add_path_rules(ds, scenario)
 
     targets = tables["policy_targets"]
@@ -262,8 +264,6 @@ def _add_prices(ds: xr.Dataset, tables: dict[str, pd.DataFrame], years: list[int
         ds.attrs[f"fallback_{carrier}_t_co2_per_mwh"] = float(
             fb.at[carrier, "emission_factor_t_per_mwh"]
         )
-    share = tables["grid_renewable_share"].set_index("year")["share"]
-    ds["grid_renewable_share"] = ("year", _interp_years(share, years))
 
 
 def _add_emissions(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario) -> None:
@@ -495,6 +495,7 @@ def _add_assets(ds: xr.Dataset, tables: dict[str, pd.DataFrame], scenario, data_
     ds.attrs["emission_cap_penalty_eur_per_t"] = params.emission_cap_penalty_eur_per_t
     ds.attrs["h2_import_earliest_year"] = params.h2_import_earliest_year
     ds.attrs["industry_share_of_offshore_wind"] = params.industry_share_of_offshore_wind
+    ds.attrs["tie_breaks"] = params.tie_breaks.model_dump_json()
 
 
 def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:

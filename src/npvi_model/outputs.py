@@ -41,6 +41,7 @@ DIMS = {
     "cost_component": "part of the system cost",
     "component": "term of a carrier balance in `dispatch_gw`",
     "target": "policy target id (tables.TARGETS)",
+    "grid_step": "supply step of grid electricity (renewable_surplus, dispatchable)",
     "path_rule": "national hydrogen path rule (h2_import_max_share, h2_domestic_min_share, "
     "rfnbo_min_share)",
 }
@@ -89,6 +90,7 @@ COST_COMPONENTS = (
     "emission_cap_penalty",
     "green_shortfall_penalty",
     "rfnbo_gap_penalty",
+    "tie_break",
 )
 
 OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
@@ -128,7 +130,15 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "green_share",
         ("carrier", "cluster", "year"),
         "-",
-        "share of demand met by green or low-carbon supply (see docs)",
+        "share of demand met by green or low-carbon supply, as routed by the solver (see docs; "
+        "access years use the pro rata rule of analysis/access.py)",
+    ),
+    OutputVar(
+        "grid_renewable_share",
+        ("year",),
+        "-",
+        "share of grid electricity to industry from CO2-free supply steps (solved), "
+        "for green shares",
     ),
     OutputVar(
         "capacity",
@@ -189,7 +199,12 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "interpolated to model years where given, NaN elsewhere",
     ),
     OutputVar("emission_gap", ("year",), "Mt", "emissions above the cap (0 when met)"),
-    OutputVar("cost", ("cost_component", "year"), "EUR/yr", "undiscounted annual system cost"),
+    OutputVar(
+        "cost",
+        ("cost_component", "year"),
+        "EUR/yr",
+        "undiscounted annual system cost; component tie_break is not part of it",
+    ),
     OutputVar(
         "carrier_price",
         ("carrier", "cluster", "year"),
@@ -244,10 +259,60 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         "binding or not set)",
     ),
     OutputVar(
+        "limit_capacity",
+        ("limit", "year"),
+        "GW | GWh | Mt/yr",
+        "size of the limit in that year (asset capacity; landing limit; roadmap; build rate "
+        "per year); 0 where the asset does not exist (yet)",
+    ),
+    OutputVar(
+        "limit_can_grow",
+        ("limit", "year"),
+        "-",
+        "1 when the limit can be relaxed by building in that year (the asset may get new "
+        "capacity in service then), else 0",
+    ),
+    OutputVar(
         "dispatch_gw",
         ("carrier", "component", "cluster", "year", "slice"),
         "GW",
         "hourly balance terms of electricity and hydrogen (balance sign)",
+    ),
+)
+# --- the power system behind the grid connections (model/power_system.py) ---
+OUTPUT_VARIABLES += (
+    OutputVar(
+        "grid_supply_by_step",
+        ("grid_step", "year"),
+        "TWh",
+        "grid electricity delivered to all clusters, by supply step of the power system",
+    ),
+    OutputVar(
+        "grid_step_available",
+        ("grid_step", "year"),
+        "TWh",
+        "what each supply step could deliver to industry over the year (national limit)",
+    ),
+    OutputVar(
+        "grid_price",
+        ("year", "slice"),
+        "EUR/MWh",
+        "hourly grid electricity price: dual of the national grid balance (the dearest step "
+        "in use, plus the scarcity rent when the national limit binds), undiscounted",
+    ),
+    OutputVar(
+        "residual_load",
+        ("year", "slice"),
+        "GW",
+        "national load outside industry minus onshore wind, solar PV and the non-industry "
+        "share of offshore wind: negative = renewable surplus (NaN where not given)",
+    ),
+    OutputVar(
+        "scope2_emissions",
+        ("year",),
+        "Mt",
+        "CO2 of the grid electricity industry takes (power sector, scope 2); not part of "
+        "`emissions` and not under the caps",
     ),
 )
 OUTPUT_NAMES = tuple(v.name for v in OUTPUT_VARIABLES)
@@ -264,7 +329,10 @@ ATTRIBUTES = {
     "versions": "JSON: npvi_model, Pyomo, highspy, xarray, Python versions",
     "solver_options": "JSON: the HiGHS options used",
     "solver_status": "optimal (runs with another status write nothing)",
-    "objective_eur": "total discounted system cost, EUR",
+    "objective_eur": "total discounted system cost, EUR (without the tie-break cost)",
+    "tie_break_cost_eur": "discounted tie-break cost in the solver's objective, EUR "
+    "(model/tie_breaks.py; 0 when off)",
+    "objective_with_tie_breaks_eur": "the solver's objective: objective_eur + tie_break_cost_eur",
     "time_resolution": "representative or full",
     "n_slices": "number of time slices",
     "model_fingerprint": "JSON: variables, constraints and non-zeros per family",

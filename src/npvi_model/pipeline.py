@@ -21,6 +21,7 @@ from npvi_model.extract import extract
 from npvi_model.extract_gaps import national_gaps
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
+from npvi_model.model.tie_breaks import discounted_tie_break_meur
 from npvi_model.results_io import write_results
 from npvi_model.scenario import ResolvedScenario, resolve
 from npvi_model.solve import solve
@@ -136,6 +137,7 @@ def solve_scenario(
     say("extracting results")
     t2 = time.perf_counter()
     ds = extract(model, inputs, result.duals)
+    tie_break_meur = discounted_tie_break_meur(model)
     timing["extract"] = time.perf_counter() - t2
     timing["total"] = time.perf_counter() - t0
     meta = {
@@ -150,7 +152,9 @@ def solve_scenario(
         "solver_options": json.dumps(result.options),
         "solver_status": result.status,
         "solver_termination": result.termination,
-        "objective_eur": result.objective_meur * 1e6,
+        "objective_eur": (result.objective_meur - tie_break_meur) * 1e6,
+        "tie_break_cost_eur": tie_break_meur * 1e6,
+        "objective_with_tie_breaks_eur": result.objective_meur * 1e6,
         "time_resolution": inputs.attrs["time_resolution"],
         "n_slices": int(inputs.sizes["slice"]),
         "green_access_threshold": float(inputs.attrs["green_access_threshold"]),
@@ -179,11 +183,13 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "offshore_wind_gw": float(
                 cap.sel(technology=["offshore_wind", "offshore_electrolysis"]).sum()
             ),
+            **_power_system_summary(ds, y),
         }
     return {
         "scenario": ds.attrs["scenario"],
         "status": ds.attrs["solver_status"],
         "objective_eur": ds.attrs["objective_eur"],
+        "tie_break_cost_eur": ds.attrs.get("tie_break_cost_eur", 0.0),
         "units": {
             "unmet": "TWh (electricity, hydrogen), Mt (co2)",
             "delivery_gap": "TWh (electricity, hydrogen), Mt (co2); null in a cost-only solve",
@@ -191,6 +197,9 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
             "emissions_mt": "Mt CO2",
             "electrolysis_gw": "GW electricity input",
             "offshore_wind_gw": "GW, industry share incl. offshore electrolysis",
+            "grid_supply_twh": "TWh by supply step of the power system",
+            "grid_price_eur_per_mwh": "EUR/MWh, mean / min / max over the hours of the year",
+            "scope2_mt": "Mt CO2 of grid electricity (power sector, not in emissions_mt)",
         },
         "years": years,
         "timing_s": {k: round(v, 3) for k, v in timing.items()},
@@ -210,6 +219,24 @@ def make_summary(ds: xr.Dataset, timing: dict, fingerprint: dict) -> dict:
     }
 
 
+def _power_system_summary(ds: xr.Dataset, year) -> dict:
+    """Grid supply by step, the hourly grid price (weighted mean, min, max) and scope 2."""
+    price = ds["grid_price"].sel(year=year).values
+    weight = ds["slice_weight_h"].values
+    return {
+        "grid_supply_twh": {
+            str(s): float(ds["grid_supply_by_step"].sel(grid_step=s, year=year))
+            for s in ds.grid_step.values
+        },
+        "grid_price_eur_per_mwh": {
+            "mean": float((price * weight).sum() / weight.sum()),
+            "min": float(price.min()),
+            "max": float(price.max()),
+        },
+        "scope2_mt": float(ds["scope2_emissions"].sel(year=year)),
+    }
+
+
 def run_scenario(
     path: Path,
     out_dir: Path,
@@ -218,13 +245,15 @@ def run_scenario(
     allow_outside: bool = False,
     progress: Callable[[str], None] | None = None,
     tee: bool = False,
+    overrides: dict | None = None,
     force: bool = False,
 ) -> Path:
-    """Resolve, solve and write one scenario; return its result folder.
+    """Resolve (with `overrides`, see `scenario.resolve`), solve and write one scenario;
+    return its result folder.
 
     The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
     costs no solve time."""
-    resolved = resolve(path, allow_outside=allow_outside)
+    resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     check_run_output(Path(out_dir), [resolved.scenario.name], force)
     t0 = time.perf_counter()
     ds, summary = solve_scenario(resolved, data_dir, hours, progress, tee)

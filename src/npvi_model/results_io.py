@@ -1,6 +1,7 @@
 """Stage 7: write a run's folder whole or not at all, and read it back.
 
-`<out>/<scenario>/` holds `results.nc` (NetCDF4, metadata in attributes), `csv/<variable>.csv`
+`<out>/<scenario>/` holds `results.nc` (NetCDF4, metadata in attributes; one unit per variable
+and CF-style attributes on disk, see `cf_layout`), `csv/<variable>.csv`
 (tidy tables, one per variable; `dispatch_gw` only in the NetCDF) and `summary.json`. Everything
 is written into a hidden staging folder beside the target, which is renamed into place at the
 end (`output_dirs.npvi_output_dir`); an older npvi-made folder of the same name is moved aside
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from npvi_model.cf_layout import from_file, stored_variables, to_file
 from npvi_model.errors import Problem
 from npvi_model.output_dirs import absolute_path, ensure_runs_dir, npvi_output_dir
 from npvi_model.outputs import OUTPUT_VARIABLES
@@ -44,7 +46,7 @@ def write_results(
     name = summary["scenario"]
     ensure_runs_dir(out_dir)
     with npvi_output_dir(Path(out_dir) / name, SCENARIO_KIND, force, fsync=False) as tmp:
-        ds.to_netcdf(tmp / "results.nc", engine="netcdf4")
+        to_file(ds).to_netcdf(tmp / "results.nc", engine="netcdf4")
         csv_dir = tmp / "csv"
         csv_dir.mkdir()
         for var in OUTPUT_VARIABLES:
@@ -94,7 +96,8 @@ def check_results_file(folder: Path) -> list[Problem]:
     try:
         with xr.open_dataset(path, engine="netcdf4") as ds:
             missing = [f"attribute {a!r}" for a in REQUIRED_ATTRS if a not in ds.attrs]
-            missing += [f"variable {v!r}" for v in REQUIRED_VARIABLES if v not in ds]
+            present = stored_variables(ds)
+            missing += [f"variable {v!r}" for v in REQUIRED_VARIABLES if v not in present]
     except Exception as err:  # noqa: BLE001 - netCDF4 raises OSError, ValueError, KeyError, ...
         reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
         return [
@@ -110,7 +113,7 @@ def check_results_file(folder: Path) -> list[Problem]:
 def load_results(folder: Path) -> xr.Dataset:
     """Load a run's results.nc fully into memory (the file is closed again)."""
     with xr.open_dataset(Path(folder) / "results.nc", engine="netcdf4") as ds:
-        return ds.load()
+        return from_file(ds.load())
 
 
 def load_summary(folder: Path) -> dict:

@@ -8,6 +8,7 @@ accumulate (parent first). The resolved scenario records, for every value, the f
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -68,6 +69,24 @@ class SolverConfig(Strict):
     options: dict[str, float | int | bool | str] = Field(default_factory=dict)
 
 
+class TieBreaks(Strict):
+    """A: tiny costs that make the optimum unique (model/tie_breaks.py); not system cost."""
+
+    enabled: bool = True
+    flow_eur_per_mwh: float = Field(
+        0.01, ge=0, le=1.0, description="A: on link flows and storage charge (EUR/t for CO2)"
+    )
+    cluster_spread_eur_per_mwh: float = Field(
+        0.01, ge=0, le=1.0, description="A: up to this much per MWh used, by cluster order"
+    )
+    capex_relative_spread: float = Field(
+        1e-4, ge=0, le=1e-2, description="A: up to this share of capex, by asset order"
+    )
+    build_meur_per_unit_yr: float = Field(
+        0.01, ge=0, le=1.0, description="A: per GW, GWh or Mt/yr of new capacity per year"
+    )
+
+
 class Parameters(Strict):
     """Model parameters. Every default here is a labelled modelling assumption (flag A)."""
 
@@ -79,8 +98,10 @@ class Parameters(Strict):
     industry_share_of_offshore_wind: Share = Field(
         0.6, description="A: share of the national offshore wind roadmap available to industry"
     )
-    offshore_wind_roadmap: Literal["max", "fixed"] = Field(
-        "max", description="max: roadmap caps industry wind; fixed: it must all be built"
+    offshore_wind_roadmap: Literal["schedule", "max"] = Field(
+        "schedule",
+        description="schedule: industry's share of the roadmap is built as scheduled (the "
+        "model chooses the landing points); max: the roadmap only caps industry wind",
     )
     offshore_wind_delay_years: int = Field(0, ge=0, le=20)
     h2_import_earliest_year: int = Field(2025, ge=2000, le=2100)
@@ -91,6 +112,12 @@ class Parameters(Strict):
         description="A: share of emissions outside the modelled carriers abated, by year",
     )
     green_access_threshold: Share = 0.9
+    tie_breaks: TieBreaks = Field(default_factory=TieBreaks)
+    electrolysis_low_carbon_power_only: bool = Field(
+        True,
+        description="A: electrolysers take only CO2-free electricity in each hour (offshore "
+        "wind and CO2-free grid steps, matched nationally), so grid hydrogen is green",
+    )
 
     # --- path rules, gaps and cost accounting (model/hydrogen.py, model/objective.py,
     # src/npvi_model/path_rules.py, docs/gaps.md) ---
@@ -377,23 +404,87 @@ def _file_for(dotted: str, prov: dict[str, str], default: str) -> str:
     return default
 
 
-def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
-    """Read a scenario file and its `extends` chain, merge, validate. Raises InputError."""
-    path = Path(path)
-    root = path.resolve().parent
-    chain = _chain(path, root, allow_outside, [])
+#: provenance of a value set from the command line (`--set`) or the API (`overrides=`)
+OVERRIDE_SOURCE = "--set"
+
+
+def expand_dotted(overrides: dict[str, Any]) -> dict[str, Any]:
+    """{"parameters.discount_rate": 0.05} -> {"parameters": {"discount_rate": 0.05}}; nested
+    mappings are kept as they are and merged with the dotted keys."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        parts = str(key).split(".")
+        node = out
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        if isinstance(value, dict) and isinstance(node.get(parts[-1]), dict):
+            node[parts[-1]] = {**node[parts[-1]], **value}
+        else:
+            node[parts[-1]] = value
+    return out
+
+
+#: a `--set` value is a scalar or a short list, never a document
+MAX_SET_VALUE_CHARS = 1000
+
+
+def parse_set_options(items: list[str]) -> dict[str, Any]:
+    """`--set key.path=value` options as a nested dict; each value is read as YAML (so `0.05`
+    is a number, `[2030, 2035]` a list, `max` a string). Raises InputError naming the option."""
+    import yaml
+
+    flat: dict[str, Any] = {}
+    problems = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key or not re.fullmatch(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*", key):
+            problems.append(
+                Problem("command line", "--set", f"value {item!r}: expected key.path=value")
+            )
+            continue
+        if len(text) > MAX_SET_VALUE_CHARS:
+            problems.append(
+                Problem(
+                    "command line",
+                    "--set",
+                    f"value of {key!r} is {len(text)} characters, over {MAX_SET_VALUE_CHARS}",
+                )
+            )
+            continue
+        try:
+            flat[key] = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            problems.append(
+                Problem("command line", "--set", f"value {item!r}: the value is not valid YAML")
+            )
+    if problems:
+        raise InputError(problems)
+    return expand_dotted(flat)
+
+
+def _finish(
+    chain: list[tuple[Path, dict]],
+    top_shown: str,
+    top_stem: str,
+    overrides: dict[str, Any] | None,
+) -> ResolvedScenario:
     merged: dict[str, Any] = {}
     prov: dict[str, str] = {}
     for file_path, data in chain:
         merged = _merge(merged, data, _shown(file_path), prov)
-    top_file, top_data = chain[-1]
-    if "name" not in top_data:
-        merged["name"] = top_file.stem
-        prov["name"] = _shown(top_file)
+    if "name" not in chain[-1][1]:
+        merged["name"] = top_stem
+        prov["name"] = top_shown
+    if overrides:
+        merged = _merge(merged, expand_dotted(overrides), OVERRIDE_SOURCE, prov)
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as err:
-        raise InputError(_problems_from(err, prov, _shown(top_file), merged)) from None
+        raise InputError(_problems_from(err, prov, top_shown, merged)) from None
     from npvi_model.solver_options import option_problems
 
     bad_options = option_problems(scenario.solver.options)
@@ -401,7 +492,7 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
         raise InputError(
             [
                 Problem(
-                    _file_for(f"solver.options.{name}", prov, _shown(top_file)),
+                    _file_for(f"solver.options.{name}", prov, top_shown),
                     f"solver.options.{name}",
                     message,
                 )
@@ -413,7 +504,7 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
         raise InputError(
             [
                 Problem(
-                    _file_for("years", prov, _shown(top_file)),
+                    _file_for("years", prov, top_shown),
                     "years",
                     f"years {missing} are outside the data years",
                 )
@@ -425,6 +516,41 @@ def resolve(path: str | Path, allow_outside: bool = False) -> ResolvedScenario:
         provenance=dict(sorted(prov.items())),
         raw=merged,
     )
+
+
+def resolve(
+    path: str | Path, allow_outside: bool = False, overrides: dict[str, Any] | None = None
+) -> ResolvedScenario:
+    """Read a scenario file and its `extends` chain, merge, apply `overrides` (nested or dotted
+    keys, provenance "--set"), validate. Raises InputError."""
+    path = Path(path)
+    root = path.resolve().parent
+    chain = _chain(path, root, allow_outside, [])
+    return _finish(chain, _shown(chain[-1][0]), chain[-1][0].stem, overrides)
+
+
+def resolve_dict(
+    data: dict[str, Any],
+    base_dir: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    allow_outside: bool = False,
+) -> ResolvedScenario:
+    """A scenario given as a dict (as its YAML would read). `extends` is relative to `base_dir`
+    (default: the current folder); without `name` the scenario is called "scenario". The dict
+    shows in provenance as "<dict>". Raises InputError."""
+    if not isinstance(data, dict):
+        raise InputError([Problem("<dict>", "", f"expected a dict, got {type(data).__name__}")])
+    base = Path(base_dir or Path.cwd()).resolve()
+    data = dict(data)
+    parent = data.pop("extends", None)
+    chain: list[tuple[Path, dict]] = []
+    if parent is not None:
+        parent_path = (base / str(parent)).resolve()
+        if not parent_path.is_file():
+            raise InputError([Problem("<dict>", "extends", f"value '{parent}': file not found")])
+        chain = _chain(parent_path, base, allow_outside, [])
+    chain.append((Path("<dict>"), data))
+    return _finish(chain, "<dict>", "scenario", overrides)
 
 
 def interpolate_anchors(

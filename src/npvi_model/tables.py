@@ -145,7 +145,6 @@ COST_UNIT_RULES = {
     **{f"{t}:efficiency": "MWh/MWh" for t in CAPACITY_UNIT},
 }
 COMMODITIES = {
-    "grid_electricity": "EUR/MWh",
     "natural_gas": "EUR/MWh",
     "hydrogen_import": "EUR/MWh",
     "co2_emission": "EUR/t",
@@ -511,15 +510,6 @@ _register(
 )
 _register(
     TableSpec(
-        "grid_renewable_share",
-        "Renewable share of electricity taken from the national grid (for the green-access "
-        "metric; interpolated between the years given).",
-        (YEAR, Column("share", "float", "renewable share", "-", 0.0, 1.0), *_source()),
-        key=("year",),
-    )
-)
-_register(
-    TableSpec(
         "policy_targets",
         "Policy targets the results are set against.",
         (
@@ -531,6 +521,38 @@ _register(
         ),
         key=("target", "year"),
         unit_rules={"target": TARGETS},
+    )
+)
+
+# --- power system behind the grid connections (read by power_system_inputs.py) ---
+#: items of power_system.csv and their units
+POWER_SYSTEM_ITEMS = {
+    "non_industry_demand_twh": "TWh/yr",
+    "onshore_wind_gw": "GW",
+    "solar_pv_gw": "GW",
+    "dispatchable_capacity_gw": "GW",
+    "dispatchable_efficiency": "MWh/MWh",
+    "dispatchable_emission_factor_t_per_mwh": "t/MWh",
+    "surplus_energy_price_eur_per_mwh": "EUR/MWh",
+    "network_tariff_eur_per_mwh": "EUR/MWh",
+}
+_register(
+    TableSpec(
+        "power_system",
+        "The national power system outside the modelled industry, per year (interpolated "
+        "linearly between the years given, flat outside): non-industry demand, onshore wind and "
+        "solar capacity, dispatchable capacity with its efficiency and CO2 per MWh, and the "
+        "price parts of grid electricity. Gives the supply steps of grid electricity.",
+        (
+            Column("item", "str", "item", allowed=tuple(POWER_SYSTEM_ITEMS)),
+            YEAR,
+            Column("value", "float", "value; unit in `unit`", minimum=0.0),
+            Column("unit", "str", "unit of the value"),
+            *_source(),
+        ),
+        key=("item", "year"),
+        coverage={"item": tuple(POWER_SYSTEM_ITEMS)},
+        unit_rules={"item": POWER_SYSTEM_ITEMS},
     )
 )
 

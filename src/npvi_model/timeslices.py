@@ -27,7 +27,9 @@ def reduce_time(inputs: xr.Dataset, resolution: str, typical_days: int) -> xr.Da
     """Return `inputs` with hourly series replaced by slices (`slice` dim) and period data.
 
     Adds: `slice_weight_h(slice)`, `slice_period(slice)`, `slice_hour(slice)`,
-    `offshore_wind_cf(slice)`, `electricity_profile(slice)`, `day_period(day)`.
+    `offshore_wind_cf(slice)`, `electricity_profile(slice)`, `day_period(day)`; every other
+    hourly variable (the power-system supply steps) becomes its mean over the days each
+    representative day stands for.
     """
     cf = inputs["offshore_wind_cf"].values
     profile = inputs["electricity_profile"].values
@@ -41,7 +43,12 @@ def reduce_time(inputs: xr.Dataset, resolution: str, typical_days: int) -> xr.Da
     else:
         cf_s, profile_s, weight, period, hour, day_period = _typical_days(cf, profile, typical_days)
         n = len(weight)
-    out = inputs.drop_vars(["offshore_wind_cf", "electricity_profile", "hour"])
+    other_hourly = {
+        name: _day_means(da, day_period) if resolution != "full" else da
+        for name, da in inputs.data_vars.items()
+        if "hour" in da.dims and name not in ("offshore_wind_cf", "electricity_profile")
+    }
+    out = inputs.drop_vars(["offshore_wind_cf", "electricity_profile", "hour", *other_hourly])
     out = out.assign_coords(slice=np.arange(n), day=np.arange(len(day_period)))
     out["slice_weight_h"] = ("slice", weight.astype(float))
     out["slice_period"] = ("slice", period.astype(int))
@@ -49,9 +56,24 @@ def reduce_time(inputs: xr.Dataset, resolution: str, typical_days: int) -> xr.Da
     out["offshore_wind_cf"] = ("slice", np.asarray(cf_s, dtype=float))
     out["electricity_profile"] = ("slice", np.asarray(profile_s, dtype=float))
     out["day_period"] = ("day", day_period.astype(int))
+    for name, da in other_hourly.items():
+        out[name] = (tuple("slice" if dim == "hour" else dim for dim in da.dims), da.values)
     out.attrs["time_resolution"] = resolution
     out.attrs["hours_per_period"] = HOURS_PER_YEAR if resolution == "full" else HOURS_PER_DAY
     return out
+
+
+def _day_means(da: xr.DataArray, day_period: np.ndarray) -> xr.DataArray:
+    """An hourly series (other than the clustering features) on the representative days: for
+    each representative day and hour, the mean over the calendar days it stands for, so the
+    annual sum (weights x values) is kept exactly."""
+    values = np.moveaxis(da.values, da.dims.index("hour"), -1)
+    days = values.reshape(*values.shape[:-1], DAYS_PER_YEAR, HOURS_PER_DAY)
+    periods = sorted(set(int(p) for p in day_period))
+    means = [days[..., day_period == p, :].mean(axis=-2) for p in periods]
+    reduced = np.concatenate(means, axis=-1)
+    dims = [dim for dim in da.dims if dim != "hour"] + ["hour"]
+    return xr.DataArray(reduced, dims=dims).transpose(*da.dims)
 
 
 def _typical_days(cf: np.ndarray, profile: np.ndarray, n_days: int):

@@ -15,11 +15,18 @@ whose column names carry their units (`_twh`, `_gw`, `_mt`, `_eur`, ...).
 """
 
 from npvi_model.analysis.access import (
+    ALLOCATION_RULE_TEXT,
     DEFAULT_GREEN_ACCESS_THRESHOLD,
     access_timeline,
+    allocated_green_share,
     first_access_table,
 )
-from npvi_model.analysis.bottlenecks import PRICE_UNIT, bottleneck_ranking, carrier_prices
+from npvi_model.analysis.bottlenecks import (
+    PRICE_UNIT,
+    bottleneck_ranking,
+    carrier_prices,
+    first_connection_values,
+)
 from npvi_model.analysis.emissions import (
     CAUSE_LABELS,
     GAP_COLUMNS,
@@ -58,6 +65,7 @@ from npvi_model.analysis.targets import (
 )
 
 __all__ = [
+    "ALLOCATION_RULE_TEXT",
     "ANNUAL_UNIT",
     "CAPACITY_TARGETS",
     "CAUSE_LABELS",
@@ -74,6 +82,7 @@ __all__ = [
     "TARGET_LABELS",
     "_unique_names",
     "access_timeline",
+    "allocated_green_share",
     "bottleneck_ranking",
     "capacity_by_cluster",
     "capacity_units",
@@ -85,6 +94,7 @@ __all__ = [
     "emissions_vs_targets",
     "find_result_dirs",
     "first_access_table",
+    "first_connection_values",
     "load_results",
     "model_years",
     "national_capacity",

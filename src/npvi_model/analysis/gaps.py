@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from npvi_model.analysis.bottlenecks import MIN_LIMIT_CAPACITY
+
 UNIT = {"electricity": ("TWh", "EUR/MWh"), "hydrogen": ("TWh", "EUR/MWh"), "co2": ("Mt", "EUR/t")}
 FIT_TOLERANCE = 0.01  # share of demand that may stay undelivered for a path to "fit in time"
 #: the carrier whose delivery a kind of capacity limit holds back (build rates: their asset's)
@@ -33,7 +35,7 @@ def _limit_carriers(kind: str) -> tuple[str, ...]:
     """Carriers a limit kind can hold back: CO2 limits only CO2; the electricity chain
     (connections, corridors, wind, landing) both electricity and hydrogen (electrolysers run on
     it); hydrogen assets only hydrogen."""
-    base = kind.removesuffix("_build_rate")
+    base = kind.removesuffix("_build_rate").removesuffix("_expansion_limit")
     if base in CO2_LIMIT_KINDS:
         return ("co2",)
     if base in ("electrolyser", "offshore_electrolysis", "h2_import_terminal", "h2_pipeline"):
@@ -116,7 +118,8 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
     carriers that do not fit, with their gap and share), `where` (the clusters with a gap; a
     cluster short without any binding limit has no route at all, e.g. no CO2 pipeline or sink),
     `binding_limits` (the `top` capacity
-    limits of highest marginal value among those that can hold back a short carrier, by their
+    limits of highest marginal value among those that exist that year (`limit_capacity` > 0,
+    as in `bottleneck_ranking`) and can hold back a short carrier, by their
     plain label; values per MW and per t/yr are not comparable, read them within a unit) and
     `binding_path_rules` (path rules with a value > 0, in EUR/MWh)."""
     national = gaps_national(ds)
@@ -131,6 +134,9 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
             wanted = set(short["carrier"])
             if kinds is not None:  # only limits that can hold back a carrier that is short
                 mv = mv[[bool(wanted & set(_limit_carriers(str(kinds[k])))) for k in mv.index]]
+            if "limit_capacity" in ds:  # only limits that exist that year (bottlenecks.py)
+                size = ds["limit_capacity"].sel(year=y).to_series()
+                mv = mv[size.reindex(mv.index).fillna(0.0) > MIN_LIMIT_CAPACITY]
             mv = mv[mv > 0].sort_values(ascending=False)
             labels = ds["limit_label"].to_series() if "limit_label" in ds.coords else None
             units = ds["limit_unit"].to_series() if "limit_unit" in ds.coords else None

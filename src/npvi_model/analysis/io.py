@@ -18,7 +18,10 @@ from npvi_model.tables import CAPACITY_UNIT
 
 
 def load_results(result_dir: str | Path) -> xr.Dataset:
-    """Load `<result_dir>/results.nc` fully into memory and close the file."""
+    """Load `<result_dir>/results.nc` fully into memory and close the file; variables split by
+    unit on disk are joined back (`npvi_model.cf_layout.from_file`)."""
+    from npvi_model.cf_layout import from_file
+
     path = Path(result_dir)
     if path.is_dir():
         path = path / "results.nc"
@@ -29,7 +32,7 @@ def load_results(result_dir: str | Path) -> xr.Dataset:
         ds.load()
     finally:
         ds.close()
-    return ds
+    return from_file(ds)
 
 
 def find_result_dirs(paths: Sequence[str | Path]) -> list[Path]:

@@ -14,7 +14,12 @@ import pandas as pd
 import xarray as xr
 
 from npvi_model.analysis.access import access_timeline, first_access_table
-from npvi_model.analysis.bottlenecks import bottleneck_ranking, carrier_prices
+from npvi_model.analysis.bottlenecks import (
+    bottleneck_ranking,
+    carrier_prices,
+    first_connection_values,
+)
+from npvi_model.analysis.built import no_regret_built
 from npvi_model.analysis.emissions import emissions_vs_targets
 from npvi_model.analysis.gaps import gap_tables
 from npvi_model.analysis.io import (
@@ -29,6 +34,9 @@ from npvi_model.analysis.io import (
 from npvi_model.analysis.targets import capacity_by_cluster, capacity_vs_targets, national_capacity
 from npvi_model.sets import HOURS_PER_YEAR
 
+#: CSV values are written to this many significant digits (no float noise like 3.5399999999999996)
+CSV_SIGNIFICANT_DIGITS = 6
+CSV_FLOAT_FORMAT = f"%.{CSV_SIGNIFICANT_DIGITS}g"
 ANNUAL_UNIT = {"electricity": "twh", "hydrogen": "twh", "co2": "mt"}
 #: years in which "deliverable in time" is judged (inclusive)
 DELIVERY_WINDOW = (2030, 2035)
@@ -289,10 +297,10 @@ def compare_paths(
 
 def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]:
     """Every table of this module for a set of runs: the per-run tables (access_timeline,
-    first_access, capacity_vs_targets, capacity_by_cluster, bottlenecks, carrier_prices,
-    emissions_vs_targets), each with a leading `scenario` column and all runs stacked, plus the
-    `compare_paths` tables and the gap tables (`gaps_national`, `gaps_by_cluster`,
-    `delivery_fit`)."""
+    first_access, capacity_vs_targets, capacity_by_cluster, bottlenecks, first_connections,
+    carrier_prices, emissions_vs_targets), each with a leading `scenario` column and all runs
+    stacked, plus the `compare_paths` tables and the gap tables (`gaps_national`,
+    `gaps_by_cluster`, `delivery_fit`)."""
     names = _unique_names(datasets)
     per_run = {
         "access_timeline": access_timeline,
@@ -300,6 +308,7 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
         "capacity_vs_targets": capacity_vs_targets,
         "capacity_by_cluster": capacity_by_cluster,
         "bottlenecks": bottleneck_ranking,
+        "first_connections": first_connection_values,
         "carrier_prices": carrier_prices,
         "emissions_vs_targets": emissions_vs_targets,
     }
@@ -312,6 +321,7 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
             frames.append(df)
         tables[key] = pd.concat(frames, ignore_index=True)
     tables.update(compare_paths(datasets))
+    tables["no_regret_new"] = no_regret_built(datasets, names)
     tables.update(gap_tables(datasets, names))  # delivery gap and cost gap (analysis/gaps.py)
     return tables
 
@@ -320,9 +330,12 @@ def write_comparison(
     result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
 ) -> dict[str, Path]:
     """Load every result folder (see `find_result_dirs`), compute `comparison_tables` and write
-    each as `<out_dir>/<name>.csv`, atomically (all files appear together or none). `out_dir`
-    is replaced only if npvi made it (`output_dirs.npvi_output_dir`, kind "comparison"; `force`
-    allows npvi output of another kind). Returns {table name: path of its CSV in out_dir}."""
+    each as `<out_dir>/<name>.csv` (floats to CSV_SIGNIFICANT_DIGITS significant digits), plus
+    the headline tables as `results.xlsx` (`npvi_model.excel`), atomically (all files appear
+    together or none). `out_dir` is replaced only if npvi made it (`output_dirs.npvi_output_dir`,
+    kind "comparison"; `force` allows npvi output of another kind). Returns {table name: path
+    of its CSV in out_dir}."""
+    from npvi_model.excel import write_workbook
     from npvi_model.output_dirs import check_output_dir, npvi_output_dir
 
     check_output_dir(out_dir, "comparison", force, result_dirs)  # before the work
@@ -332,5 +345,6 @@ def write_comparison(
     out_dir = Path(out_dir).resolve()
     with npvi_output_dir(out_dir, "comparison", force, inputs=[*result_dirs, *dirs]) as tmp:
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False)
+            df.to_csv(tmp / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        write_workbook(tables, tmp / "results.xlsx")
     return {name: out_dir / f"{name}.csv" for name in tables}

@@ -41,25 +41,32 @@ PUBLISHED_TARGETS: dict[str, dict[int, float]] = {
     "electrolysis_gw": {2025: 0.5, 2030: 4.0, 2032: 8.0},
     "offshore_wind_gw": {2032: 21.0, 2050: 70.0},
 }
-#: limit kinds that can hold back each capacity target
+#: limit kinds that can hold back each capacity target: building the target's technologies
+#: (build rates, total expansion limits), and the wind that feeds them (roadmap, landing). Grid
+#: connections hold back electrolysis only at a cluster with electrolysers that year
+#: (`FEEDS_ELECTROLYSERS`).
 RELATED_LIMIT_KINDS: dict[str, tuple[str, ...]] = {
     "electrolysis_gw": (
         "electrolyser_build_rate",
+        "electrolyser_expansion_limit",
+        "offshore_electrolysis_build_rate",
+        "offshore_electrolysis_expansion_limit",
         "grid_connection",
         "offshore_wind_landing",
+        "offshore_wind_build_rate",
         "national_offshore_wind",
-        "electricity_corridor",
-        "h2_pipeline",
-        "h2_storage",
     ),
     "offshore_wind_gw": (
         "national_offshore_wind",
         "offshore_wind_landing",
-        "grid_connection",
-        "electricity_corridor",
-        "electrolyser_build_rate",
+        "offshore_wind_build_rate",
+        "offshore_wind_expansion_limit",
+        "offshore_electrolysis_build_rate",
+        "offshore_electrolysis_expansion_limit",
     ),
 }
+#: limit kinds that hold back electrolysis only where electrolysers stand (in that year)
+FEEDS_ELECTROLYSERS = ("grid_connection", "offshore_wind_landing")
 #: carrier whose shortfall shows that more of a target's capacity would have been useful
 TARGET_CARRIER = {"electrolysis_gw": "hydrogen", "offshore_wind_gw": "electricity"}
 
@@ -108,15 +115,32 @@ def _interpolate(values: Mapping[int, float], year: int) -> tuple[float, str, li
     return v, f"capacity interpolated linearly between model years {y0} and {y1}", [y0, y1]
 
 
-def _why_short(ds: xr.Dataset, target: str, years: Sequence[int]) -> str:
+def _holding_back(ds: xr.Dataset, target: str, years: Sequence[int]) -> pd.DataFrame:
+    """The binding, relaxable limits (see `bottleneck_ranking`) that hold `target` back in
+    `years`: kinds in RELATED_LIMIT_KINDS; for electrolysis, a grid connection or landing only
+    at a cluster with electrolyser capacity in that year. Highest marginal value first."""
     kinds = RELATED_LIMIT_KINDS.get(target, ())
-    ranking = bottleneck_ranking(ds)
-    related = ranking[ranking["limit_kind"].isin(kinds) & ranking["year"].isin(list(years))]
+    ranking = bottleneck_ranking(ds, year=list(years))
+    related = ranking[ranking["limit_kind"].isin(kinds)]
+    if target == "electrolysis_gw" and not related.empty:
+        ely = _sel_techs(ds["capacity"], ELECTROLYSIS_TECHNOLOGIES)
+
+        def has_electrolysers(row) -> bool:
+            if row.limit_kind not in FEEDS_ELECTROLYSERS:
+                return True
+            if row.limit_location not in ely["cluster"].values:
+                return False
+            return float(ely.sel(cluster=row.limit_location, year=row.year)) > 1e-6
+
+        related = related[[has_electrolysers(r) for r in related.itertuples()]]
+    col = "marginal_value_eur_per_unit_yr"
+    return related.sort_values([col, "limit", "year"], ascending=[False, True, True])
+
+
+def _why_short(ds: xr.Dataset, target: str, years: Sequence[int]) -> str:
+    related = _holding_back(ds, target, years).head(3)
     if not related.empty:
         col = "marginal_value_eur_per_unit_yr"
-        # limits in GW first (comparable with the target's unit), then by value
-        related = related.assign(_other_unit=related["limit_unit"] != "GW")
-        related = related.sort_values(["_other_unit", col], ascending=[True, False]).head(3)
         parts = [f"{r.label} ({_fmt_value(r[col])} {r.value_unit})" for _, r in related.iterrows()]
         return "held back by binding limits: " + "; ".join(parts)
     carrier = TARGET_CARRIER.get(target)
@@ -160,9 +184,12 @@ def capacity_vs_targets(ds: xr.Dataset) -> pd.DataFrame:
     Columns: target, target_label, year, capacity_gw, target_gw, shortfall_gw =
     max(0, target - capacity), met (capacity >= target), basis ("model year" or how capacity was
     interpolated) and why: for a shortfall, the plain-words reason from the run — the binding
-    related limits (`RELATED_LIMIT_KINDS`) with the largest marginal value in that year (or the
-    model years interpolated between), else "not economic at these prices" when the target's
-    carrier still falls back to fossil, else "not needed at these prices"; empty when met.
+    limits that hold the target back (`RELATED_LIMIT_KINDS`: build rates of the target's
+    technologies, the wind roadmap and landing, and grid connections of clusters that have
+    electrolysers; only limits that exist in that year) with the largest marginal value in that
+    year (or the model years interpolated between), else "not economic at these prices" when
+    the target's carrier still falls back to fossil, else "not needed at these prices"; empty
+    when met.
     """
     national = national_capacity(ds)
     years = model_years(ds)

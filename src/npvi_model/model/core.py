@@ -41,6 +41,7 @@ class ModelData:
     elec_profile: dict[int, float]
     params: dict[str, dict] = field(default_factory=dict)
     attrs: dict = field(default_factory=dict)
+    grid_steps: list[str] = field(default_factory=list)
 
     def assets_of(self, tech: str) -> list[str]:
         return [a for a in self.assets if self.asset_tech[a] == tech]
@@ -99,7 +100,19 @@ def model_data(inputs: xr.Dataset) -> ModelData:
     for name, da in inputs.data_vars.items():
         if set(da.dims) <= {"year", "cluster", "asset"} and da.ndim in (1, 2):
             d.params[name] = _by(da)
+        elif "grid_step" in da.dims:  # power-system supply steps, keyed (step, year[, slice])
+            d.params[name] = _by_index(da)
+    d.grid_steps = [str(s) for s in inputs.grid_step.values] if "grid_step" in inputs else []
     return d
+
+
+def _by_index(da: xr.DataArray) -> dict:
+    """Any DataArray as a dict keyed by tuples of its coordinate values, in dimension order."""
+    coords = [[v.item() if hasattr(v, "item") else v for v in da[dim].values] for dim in da.dims]
+    return {
+        tuple(coords[k][i] for k, i in enumerate(idx)): float(v)
+        for idx, v in np.ndenumerate(da.values)
+    }
 
 
 def add_sets(m: pyo.ConcreteModel, inputs: xr.Dataset) -> None:

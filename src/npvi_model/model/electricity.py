@@ -6,7 +6,9 @@
 
 - `wind_availability`: wind used <= capacity factor[t] x offshore wind capacity landing at c;
   the rest is curtailed.
-- `grid_connection_limit`: grid supply <= the cluster's connection capacity (netcongestie).
+- `grid_connection_limit`: grid supply <= the cluster's connection capacity (netcongestie);
+  what all clusters take together is limited, and priced, by the power system
+  (`power_system.py`).
 - `corridor_limit_forward/backward`: flow on an inter-cluster link <= its capacity, each way.
 - `electrolyser_input_limit`: electrolyser input <= onshore electrolyser capacity.
 - `electricity_fallback_limit`: the fossil fallback serves industrial demand only (never an
@@ -31,7 +33,6 @@ def demand_gw(m, c: str, y: int, t: int) -> float:
 
 def add_electricity(m: pyo.ConcreteModel) -> None:
     d = m.data
-    p = d.params
     links = d.assets_of("electricity_corridor")
     corridor_net_inflow = add_two_way_links(m, links, "corridor", "E_LINKS")
     wind = {c: d.asset("offshore_wind", c) for c in d.clusters}
@@ -77,16 +78,6 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         )
 
     m.electricity_balance = pyo.Constraint(m.C, m.Y, m.T, rule=balance_rule)
-
-    def grid_cost_rule(m, y):
-        price = p["price_grid_electricity"][y]
-        return sum(
-            d.slice_weight[t] * price * 1e-3 * m.grid_supply[c, y, t]
-            for c in d.clusters
-            for t in d.slices
-        )
-
-    m.grid_electricity_cost = pyo.Expression(m.Y, rule=grid_cost_rule, doc="[MEUR/yr]")
 
 
 def _capped_by_asset(flow, asset_of: dict, factor=lambda t: 1.0):

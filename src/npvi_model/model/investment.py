@@ -15,7 +15,12 @@ For every asset a (a technology at a location) and model year y:
   is thus counted year by year, and is in service from the model year that ends the block.
 - `landing_limit[c, y]`: offshore wind landing at cluster c <= the cluster's landing limit (GW).
 - `wind_roadmap[y]`: industry's offshore wind (all landing clusters plus offshore electrolysis)
-  <= the industry share of the national roadmap (== in `fixed` mode).
+  == the industry share of the national roadmap, shifted by the delay (`schedule` mode, the
+  default: the roadmap is built; the model only chooses where it lands), or <= it (`max`
+  mode: an optional cap). Both hold only in years where new offshore wind may be built; the
+  share is never below the committed parks in service. A schedule that cannot land (landing
+  limits, expansion caps or build rates too small) makes the model infeasible, and the
+  diagnosis names `landing_limit` / `wind_roadmap` with the cluster and year (exit 3).
 
 Annuity of a build: capex x CRF(wacc, life), paid in every model year the capacity is in service;
 a build late in the horizon thus pays only for the years inside it (no end-of-horizon reward).
@@ -107,7 +112,7 @@ def add_investment(m: pyo.ConcreteModel) -> None:
         total = sum(m.capacity[a, y] for a in industry_wind)
         if not any(b in industry_wind and v <= y for b, v in buildable):
             return pyo.Constraint.Skip
-        if d.attrs["offshore_wind_roadmap_mode"] == "fixed":
+        if d.attrs["offshore_wind_roadmap_mode"] == "schedule":
             return total == limit
         return total <= limit
 

@@ -8,6 +8,10 @@
                    + penalty x emission gap
                    + green shortfall value x green demand not delivered   (delivery-first)
                    + RFNBO penalty x RFNBO gap                               (RED III option)
+    objective = sum over years y of discount weight[y] x (annual cost[y] + tie_break_cost[y])
+
+`tie_break_cost` (model/tie_breaks.py) is a tiny cost that makes the optimum unique; it is not
+part of the system cost that results report.
 
 The discount weight of a model year is the sum of 1/(1+r)^(k - base year) over the calendar
 years k it stands for, so each model year counts for its whole period.
@@ -69,8 +73,13 @@ def add_objective(m: pyo.ConcreteModel) -> None:
         )
 
     m.annual_cost = pyo.Expression(m.Y, rule=annual_cost, doc="[MEUR/yr]")
+    tie_break = getattr(m, "tie_break_cost", None)  # model/tie_breaks.py; None: none added
+
+    def objective_year(y):
+        return m.annual_cost[y] + (tie_break[y] if tie_break is not None else 0.0)
+
     m.total_cost = pyo.Objective(
-        expr=sum(d.discount_weight[y] * m.annual_cost[y] for y in d.years), sense=pyo.minimize
+        expr=sum(d.discount_weight[y] * objective_year(y) for y in d.years), sense=pyo.minimize
     )
 
 
@@ -115,7 +124,10 @@ COST_EXPRESSIONS = {
     "emission_cap_penalty": "emission_penalty_cost",
     "green_shortfall_penalty": "green_shortfall_penalty",
     "rfnbo_gap_penalty": "rfnbo_gap_cost",
+    "tie_break": "tie_break_cost",
 }
+#: cost components that are not part of the system cost (see model/tie_breaks.py)
+NOT_SYSTEM_COST = ("tie_break",)
 
 #: cost components that are valuations inside the optimisation, not payments
 VALUATION_COMPONENTS = ("emission_cap_penalty", "green_shortfall_penalty", "rfnbo_gap_penalty")

@@ -1,0 +1,153 @@
+"""Benchmark of `npvi sweep`: re-solve against cold runs, wall time, peak memory, speed-up.
+
+1. Cold: `solve_scenario` of sample 0's variant in a fresh process (inputs, build, Pyomo's
+   HiGHS interface, extract): what `npvi run` costs per variant.
+2. Re-solve: the first `--resolve-samples` samples solved one after another by one worker
+   function in one process (`worker.solve_sample`, persistent HiGHS instance, warm start):
+   the mean cost of the warm samples against the cold run is the re-solve / cold ratio.
+3. The sweep of `--samples` samples with `--workers` workers (LocalCluster): wall time and
+   peak memory of each worker process (max RSS).
+4. Speed-up: the first `--speedup-samples` samples with 1 worker and with `--workers` workers.
+
+Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
+
+    python benchmarks/sweep_benchmark.py                          # 64 samples, reference
+    python benchmarks/sweep_benchmark.py --samples 8 --speedup-samples 4 --hours 2  # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_COLD = """
+import json, resource, sys, time
+from pathlib import Path
+from npvi_model.pipeline import solve_scenario
+from npvi_model.sweep.runner import prepare_sweep
+from npvi_model.sweep.sampling import VariantMaker
+sweep, samples, hours = prepare_sweep(Path(sys.argv[1]), None, None)
+variant = VariantMaker(sweep).variant(0, samples[0])
+t = time.perf_counter()
+ds, summary = solve_scenario(variant, hours=hours)
+print(json.dumps({"cold_s": time.perf_counter() - t, "timing": summary["timing_s"],
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_RESOLVE = """
+import json, resource, sys, time
+from pathlib import Path
+from npvi_model.sweep import worker
+from npvi_model.sweep.runner import prepare_sweep
+sweep, samples, hours = prepare_sweep(Path(sys.argv[1]), None, None)
+infos = [worker.solve_sample(sys.argv[1], s, samples[s], sys.argv[2], hours)
+         for s in sorted(samples)[: int(sys.argv[3])]]
+print(json.dumps({"samples": infos,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _python(code: str, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    if proc.returncode:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
+    import resource
+
+    from dask.distributed import Client, LocalCluster
+
+    from npvi_model.sweep.runner import run_sweep
+
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(lambda: None)  # workers up before the clock starts
+        t = time.perf_counter()
+        outcome = run_sweep(sweep_file, out, client=client)
+        wall = time.perf_counter() - t
+        rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return {
+        "workers": workers,
+        "wall_s": round(wall, 1),
+        "done": len(outcome.done),
+        "failed": len(outcome.failed),
+        "worker_peak_rss_mb": sorted(round(v) for v in rss.values()),
+        "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sweep", default=str(ROOT / "sweeps" / "example.yaml"))
+    parser.add_argument("--samples", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--hours", default=None, help="representative days (default: the base)")
+    parser.add_argument("--resolve-samples", type=int, default=4)
+    parser.add_argument("--speedup-samples", type=int, default=8, help="0: no speed-up runs")
+    parser.add_argument("--keep", default=None, help="copy the full sweep's folder here (new)")
+    args = parser.parse_args()
+
+    spec = yaml.safe_load(Path(args.sweep).read_text())
+    spec["base"] = str((Path(args.sweep).resolve().parent / spec["base"]).resolve())
+    if spec["design"]["method"] == "lhs":
+        spec["design"]["samples"] = args.samples
+    if args.hours:
+        spec["hours"] = int(args.hours)
+    report: dict = {"sweep": args.sweep, "samples": args.samples, "hours": spec.get("hours")}
+    with tempfile.TemporaryDirectory() as tmp:
+        sweep_file = Path(tmp) / "bench.yaml"
+        sweep_file.write_text(yaml.safe_dump(spec))
+        report["cold"] = cold = _python(_COLD, str(sweep_file))
+        print("cold run", json.dumps(cold), flush=True)
+        resolved = _python(
+            _RESOLVE, str(sweep_file), str(Path(tmp) / "resolve"), str(args.resolve_samples)
+        )
+        warm = [s for s in resolved["samples"] if s["warm_start"]]
+        report["resolve"] = resolved
+        if warm:
+            mean_total = sum(s["total_s"] for s in warm) / len(warm)
+            mean_solve = sum(s["solve_s"] for s in warm) / len(warm)
+            report["resolve_over_cold"] = round(mean_total / cold["cold_s"], 3)
+            report["warm_solve_over_cold_solve"] = round(mean_solve / cold["timing"]["solve"], 3)
+        print("re-solve", json.dumps(resolved), flush=True)
+        report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
+        print("sweep", json.dumps(report["sweep"]), flush=True)
+        if args.keep:
+            import shutil
+
+            shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
+        if args.speedup_samples:
+            spec["design"]["samples"] = args.speedup_samples
+            small = Path(tmp) / "small.yaml"
+            small.write_text(yaml.safe_dump(spec))
+            runs = [_sweep(small, Path(tmp) / f"small{w}", w) for w in (1, args.workers)]
+            print("speed-up runs", json.dumps(runs), flush=True)
+            report["speed_up_runs"] = runs
+            report["speed_up"] = round(runs[0]["wall_s"] / runs[1]["wall_s"], 2)
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"sweep-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(json.dumps({k: v for k, v in report.items() if k not in ("resolve",)}, indent=2))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

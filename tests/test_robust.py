@@ -176,3 +176,13 @@ def test_mean_value_inputs_average_with_the_weights_or_are_absent():
     assert float(mean["hydrogen_demand_twh"].sum()) == pytest.approx(12.264)
     other = {"high": _path(2.0), "low": _path(0.5, years=(2030, 2035))}
     assert mean_inputs(other, {"high": 0.5, "low": 0.5}) is None
+
+
+def test_the_report_builder_accepts_the_robust_section(tmp_path):
+    """The section's figures and tables render through the report's extra sections."""
+    from npvi_model.report.build import check_extra_section
+    from npvi_model.robust.report import robust_report_section
+    from npvi_model.robust.results import write_robust
+
+    folder = write_robust(tmp_path, robust_plan(_paths(), value_of_stochastic_solution=False))
+    check_extra_section(robust_report_section(folder))

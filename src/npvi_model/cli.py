@@ -304,6 +304,9 @@ def report(
             if missing:
                 raise InputError(missing)
             extra = [sweep_report_section(d) for d in sweep]
+        from npvi_model.robust.report import robust_sections_for
+
+        extra = robust_sections_for(folders) + extra  # `<parent>/robust/` of npvi robust
         path = build_report(folders, out, lang=lang, svg=svg, force=force, extra_sections=extra)
     except InputError as err:
         _fail_input(err)

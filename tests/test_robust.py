@@ -186,3 +186,13 @@ def test_the_report_builder_accepts_the_robust_section(tmp_path):
 
     folder = write_robust(tmp_path, robust_plan(_paths(), value_of_stochastic_solution=False))
     check_extra_section(robust_report_section(folder))
+
+
+def test_section_in_memory_equals_the_section_from_the_folder(tmp_path):
+    """The notebook's in-memory preview says what the written folder says."""
+    from npvi_model.robust.report import outcome_report_section, robust_report_section
+    from npvi_model.robust.results import write_robust
+
+    out = robust_plan(_paths(), objective="minmax-regret", value_of_stochastic_solution=False)
+    folder = write_robust(tmp_path, out)
+    assert outcome_report_section(out)["text"] == robust_report_section(folder)["text"]

@@ -132,7 +132,18 @@ def regret_figure(costs: pd.DataFrame):
 
 def robust_report_section(robust_dir: str | Path) -> dict:
     """The report section of a `robust/` folder: key, title, text, figures, tables."""
-    summary, plan, costs = load_robust(robust_dir)
+    return section_from(*load_robust(robust_dir))
+
+
+def outcome_report_section(outcome) -> dict:
+    """The same section straight from a `RobustOutcome` (solved in memory, nothing written)."""
+    from npvi_model.robust.results import cost_table, plan_table, summary
+
+    return section_from(summary(outcome), plan_table(outcome), cost_table(outcome))
+
+
+def section_from(summary: dict, plan: pd.DataFrame, costs: pd.DataFrame) -> dict:
+    """The section from a robust summary, its stage-1 plan table and its per-path cost table."""
     table = plan_by_asset(plan).rename(columns={"robust": "robust plan"})
     cost_table = costs.assign(
         own_optimum_bn_eur=costs["own_optimum_meur"] / 1e3,

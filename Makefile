@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 PATHS  := scenarios/domestic.yaml scenarios/import_intermediates.yaml scenarios/reduced_base.yaml
 
-.PHONY: install run test lint benchmark benchmark-full sweep clean browser notebooks
+.PHONY: install run robust mpi test lint benchmark benchmark-full sweep clean browser notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,20 @@ run: $(STAMP)
 	$(BIN)/npvi run $(PATHS) --out $(OUT)
 	$(BIN)/npvi compare $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/comparison
 	$(BIN)/npvi report $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/report
+
+## The robust no-regret plan over the three paths (reference resolution): $(OUT)/robust/.
+robust: $(STAMP)
+	$(BIN)/npvi robust $(PATHS) --out $(OUT)
+
+## MPI for progressive hedging (npvi robust --method ph): Open MPI from Debian (needs root
+## where it is missing), mpi4py from PyPI.
+mpi: $(STAMP)
+	@command -v mpirun > /dev/null || for attempt in 1 2 3; do \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin > /dev/null && break; \
+	  sleep 10; done
+	@command -v mpirun > /dev/null || { echo "mpi: could not install openmpi-bin"; exit 1; }
+	$(BIN)/python -m pip install --quiet -e ".[dev,mpi]"
 
 ## The whole test suite, including the regression check of every shipped scenario.
 test: $(STAMP)

@@ -306,6 +306,9 @@ def report(
             if missing:
                 raise InputError(missing)
             extra = [sweep_report_section(d) for d in sweep]
+        from npvi_model.robust.report import robust_sections_for
+
+        extra = robust_sections_for(folders) + extra  # `<parent>/robust/` of npvi robust
         path = build_report(folders, out, lang=lang, svg=svg, force=force, extra_sections=extra)
     except InputError as err:
         _fail_input(err)
@@ -484,6 +487,15 @@ def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated d
     (out / "data_dictionary.md").write_text(tables.markdown())
     (out / "outputs.md").write_text(outputs.markdown())
     console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
+
+
+def _register_robust() -> None:
+    from npvi_model.robust.command import robust
+
+    app.command("robust")(robust)
+
+
+_register_robust()
 
 
 _terminated = False

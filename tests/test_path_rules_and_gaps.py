@@ -7,6 +7,7 @@ money in MEUR inside the model.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -15,6 +16,7 @@ from micro import micro_inputs, solve_micro, val
 
 from npvi_model.extract import extract
 from npvi_model.inputs import discount_weights, year_weights
+from npvi_model.model.tie_breaks import DEFAULTS
 from npvi_model.path_rules import emission_caps
 
 
@@ -356,3 +358,37 @@ def test_a_domestic_path_rule_makes_a_delivery_gap():
     rule = res["path_rule_value"].sel(path_rule="h2_domestic_min_share", year=2030)
     assert float(rule) == pytest.approx(1030.0)
     assert math.isnan(float(res["cost_gap"].sel(at)))
+
+
+def test_cost_gap_is_not_read_from_a_dual_set_by_the_shortfall_valuation():
+    """Two clusters, one slice of 8760 h, delivery-first (1000 EUR/MWh), tie-breakers on.
+    B: grid connection 1 GW at 40 EUR/MWh, electrolyser 1 GW input (efficiency 0.5): 0.5 GW of
+    green hydrogen at 80 EUR/MWh; B's demand 0.25 GW. A: demand 1 GW, no supply of its own, fed
+    from B by a 10 GW pipeline that does not bind. So 0.25 GW goes to A and 0.75 GW of A's demand
+    cannot be delivered: 0.75 x 8760 = 6570 GWh = 6.57 TWh of delivery gap.
+    A's balance dual is fossil (50) + valuation (1000) = 1050 EUR/MWh; B's is the same less the
+    0.01 EUR/MWh flow tie-breaker: one more MWh at B would replace missing green at A. That dual
+    prices the delivery gap, not green supply (80 EUR/MWh), so no cost gap is read from it: NaN
+    at both clusters (a dual within 0.01 of the valuation would otherwise give ~1000)."""
+    ds = micro_inputs(
+        clusters=("A", "B"),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "grid_connection", "loc": "B", "existing": 1.0},
+            {"tech": "electrolyser", "loc": "B", "existing": 1.0},
+            {"tech": "h2_pipeline", "loc": "BA", "from": "B", "to": "A", "existing": 10.0},
+        ],
+    )
+    ds["hydrogen_demand_twh"].loc[{"cluster": "A"}] = 8.76
+    ds["hydrogen_demand_twh"].loc[{"cluster": "B"}] = 2.19
+    ds["grid_step_price_eur_per_mwh"][:] = 40.0
+    ds.attrs["green_shortfall_value_eur_per_mwh"] = 1000.0
+    ds.attrs["tie_breaks"] = json.dumps(DEFAULTS)
+    m, duals = solve_micro(ds)
+    res = extract(m, ds, duals)
+    h2 = {"carrier": "hydrogen", "year": 2030}
+    assert float(res["delivery_gap"].sel(h2).sum()) == pytest.approx(6.57)
+    assert float(res["green_delivered"].sel(cluster="B", **h2)) == pytest.approx(2.19)
+    assert math.isnan(float(res["cost_gap"].sel(cluster="B", **h2)))
+    assert math.isnan(float(res["cost_gap"].sel(cluster="A", **h2)))

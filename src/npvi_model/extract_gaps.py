@@ -5,15 +5,19 @@
   where green supply or infrastructure cannot be there in time. NaN in a cost-only solve, whose
   fallback is a price comparison, not a physical gap.
 - **Green marginal cost** [EUR/MWh | EUR/t]: the balance dual (undiscounted) averaged over the
-  slices, weighted by the green energy delivered in each slice; slices whose dual is at the
-  shortfall value (no more green could be delivered there) are left out. For CO2 it is the dual
+  slices, weighted by the green energy delivered in each slice; slices whose dual is set by the
+  shortfall valuation are left out: a dual at or above the fossil-route cost + half the shortfall
+  value (`VALUATION_SHARE`) means that one more MWh of green would replace missing green
+  somewhere (here, or elsewhere through a link or a national path rule), so it prices the
+  delivery gap, not the cost of green supply. For CO2 it is the dual
   of the annual CO2 balance: the cost of storing one more tonne captured at the cluster.
 - **Fossil-route cost** [EUR/MWh | EUR/t]: gas per unit [MWh/MWh] x gas price [EUR/MWh]
   + emission factor [t/MWh] x CO2 price [EUR/t] for electricity and hydrogen; the CO2 price for
   CO2 that is emitted instead of stored.
 - **Cost gap** (*onrendabele top*) = green marginal cost - fossil-route cost [EUR/MWh | EUR/t];
   positive: green is dearer than the fossil route. NaN where nothing green is delivered at a
-  price below the shortfall value, and in a cost-only solve.
+  dual below that threshold (a year with a delivery gap that the valuation prices), and in a
+  cost-only solve.
 - **Path-rule value** [EUR/MWh]: the dual of each national hydrogen path rule per year, divided
   by the discount weight, x 1e3 (MEUR/GWh -> EUR/MWh); 0 when the rule does not bind.
 """
@@ -29,6 +33,9 @@ PATH_RULES = {
     "rfnbo_min_share": "rfnbo_share_min",
 }
 GAP_CARRIERS = ("electricity", "hydrogen", "co2")
+#: a dual at or above fossil-route cost + this share of the shortfall value is set by the
+#: valuation of missing green supply, not by the cost of green supply
+VALUATION_SHARE = 0.5
 
 
 def fossil_route_cost(inputs: xr.Dataset) -> np.ndarray:
@@ -82,7 +89,7 @@ def add_gaps(ds: xr.Dataset, model, duals: dict, inputs: xr.Dataset, terms: dict
                         for t in slices
                     ]
                 )
-                below = price < fossil[k, y_i] + value_mwh - 1e-6 * max(1.0, value_mwh)
+                below = price < fossil[k, y_i] + VALUATION_SHARE * value_mwh
                 weight = green[c_i, y_i] * below
                 if delivery_first and weight.sum() > 1e-9:
                     marginal[k, c_i, y_i] = float((price * weight).sum() / weight.sum())
@@ -96,7 +103,7 @@ def add_gaps(ds: xr.Dataset, model, duals: dict, inputs: xr.Dataset, terms: dict
             if (
                 delivery_first
                 and captured[c_i, y_i] > 1e-9
-                and price < fossil[2, y_i] + value_t - 1e-6 * max(1.0, value_t)
+                and price < fossil[2, y_i] + VALUATION_SHARE * value_t
             ):
                 marginal[2, c_i, y_i] = price
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from npvi_model.analysis.bottlenecks import MIN_LIMIT_CAPACITY
+from npvi_model.analysis.bottlenecks import MIN_LIMIT_CAPACITY, MIN_MARGINAL_VALUE
 
 UNIT = {"electricity": ("TWh", "EUR/MWh"), "hydrogen": ("TWh", "EUR/MWh"), "co2": ("Mt", "EUR/t")}
 FIT_TOLERANCE = 0.01  # share of demand that may stay undelivered for a path to "fit in time"
@@ -137,12 +137,17 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
             if "limit_capacity" in ds:  # only limits that exist that year (bottlenecks.py)
                 size = ds["limit_capacity"].sel(year=y).to_series()
                 mv = mv[size.reindex(mv.index).fillna(0.0) > MIN_LIMIT_CAPACITY]
-            mv = mv[mv > 0].sort_values(ascending=False)
             labels = ds["limit_label"].to_series() if "limit_label" in ds.coords else None
             units = ds["limit_unit"].to_series() if "limit_unit" in ds.coords else None
+            # the bottleneck ranking's floor per unit keeps out duals only the tie-breakers make
+            floor = [
+                MIN_MARGINAL_VALUE.get(str(units[k]), 1e-9) if units is not None else 1e-9
+                for k in mv.index
+            ]
+            mv = mv[mv.values > np.asarray(floor)].sort_values(ascending=False)
             limits = "; ".join(
                 f"{labels[k] if labels is not None else k} "
-                f"({v:,.0f} EUR/{units[k] if units is not None else 'unit'}/yr)"
+                f"({v:,.0f} EUR per {units[k] if units is not None else 'unit'} per year)"
                 for k, v in mv.head(top).items()
             )
         rules = ""

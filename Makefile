@@ -40,7 +40,7 @@ mpi: $(STAMP)
 ## The whole test suite, including the regression check of every shipped scenario.
 test: $(STAMP)
 	$(BIN)/ruff check src tests
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 ## Open the reader notebooks in JupyterLab (installed on first use, into .venv only).
 notebooks: $(STAMP)

@@ -11,6 +11,7 @@ from npvi_model.scenario import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT / "tests" / "reference"
+PATHS = ("domestic", "import_intermediates", "reduced_base")
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +50,22 @@ def shipped_results(tmp_path_factory) -> dict:
         "results_dir": base / "results",
         "report": report,
     }
+
+
+@pytest.fixture(scope="session")
+def shipped_results_with_robust(shipped_results) -> dict:
+    """`shipped_results` plus `robust/` in its results folder: `npvi robust` of the three
+    development paths at 1 representative day without the VSS (the notebook of the robust plan
+    reads it; about a minute)."""
+    from typer.testing import CliRunner
+
+    from npvi_model.cli import app
+
+    out = shipped_results["results_dir"]
+    if not (out / "robust" / "summary.json").is_file():
+        files = [str(ROOT / "scenarios" / f"{p}.yaml") for p in PATHS]
+        result = CliRunner().invoke(
+            app, ["robust", *files, "--hours", "1", "--no-vss", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+    return shipped_results

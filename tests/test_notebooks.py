@@ -24,7 +24,9 @@ def test_there_are_three_policy_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_clean(path, shipped_results, monkeypatch):
+def test_notebook_runs_clean(path, request, monkeypatch):
+    fixture = "shipped_results_with_robust" if "robust" in path.stem else "shipped_results"
+    shipped_results = request.getfixturevalue(fixture)
     notebook = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
         f"{path.name} is stored with outputs; clear them before committing"

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
+from npvi_model.analysis.present import wrap_name
+
 UNMET_YEARS = (2030, 2040, 2050)
 EMISSIONS_YEAR = 2030
 ELECTROLYSIS_YEARS = (2030, 2032)
@@ -38,15 +40,7 @@ NAME_WIDTH = 13
 
 def column_header(name: str) -> str:
     """The path name broken into lines at underscores (whole words, never mid-word)."""
-    if len(name) <= NAME_WIDTH:
-        return name
-    lines, line = [], ""
-    for part in name.replace("_", "_\x00").split("\x00"):
-        if line and len(line) + len(part) > NAME_WIDTH:
-            lines.append(line)
-            line = ""
-        line += part
-    return "\n".join([*lines, line])
+    return wrap_name(name, NAME_WIDTH)
 
 
 def value_at(summary: dict, key: str, year: int, carrier: str | None = None) -> tuple[float, bool]:

@@ -222,15 +222,8 @@ def bottleneck_ranking(
     )
     if top is not None:
         frame = frame[frame["rank_in_unit"] <= top]
-    frame["location_name"] = frame["limit_location"].map(cluster_name)
-    frame["value_unit"] = frame["limit_unit"].map(lambda u: f"EUR/({u}*yr)" if u else "EUR/yr")
+    frame = _worded(frame, limit_sentence)
     frame["label"] = frame["limit_label"].astype(str) + ", " + frame["year"].astype(str)
-    frame["sentence"] = [
-        limit_sentence(
-            r.limit_kind, r.limit_location, int(r.year), r.limit_unit, float(v), r.can_grow
-        )
-        for r, v in zip(frame.itertuples(), frame["marginal_value_eur_per_unit_yr"], strict=True)
-    ]
     columns = [
         "limit_unit",
         "rank_in_unit",
@@ -250,6 +243,19 @@ def bottleneck_ranking(
     return frame[columns].reset_index(drop=True)
 
 
+def _worded(frame: pd.DataFrame, sentence) -> pd.DataFrame:  # noqa: ANN001
+    """`frame` with `location_name`, `value_unit` (EUR per unit per year) and `sentence`, the
+    row in words by `sentence(kind, location, year, unit, value, can_grow)`."""
+    frame = frame.copy()
+    frame["location_name"] = frame["limit_location"].map(cluster_name)
+    frame["value_unit"] = frame["limit_unit"].map(lambda u: f"EUR/({u}*yr)" if u else "EUR/yr")
+    frame["sentence"] = [
+        sentence(r.limit_kind, r.limit_location, int(r.year), r.limit_unit, float(v), r.can_grow)
+        for r, v in zip(frame.itertuples(), frame["marginal_value_eur_per_unit_yr"], strict=True)
+    ]
+    return frame
+
+
 def first_connection_values(
     ds: xr.Dataset, year: int | Sequence[int] | None = None, rel_tol: float = 1e-6
 ) -> pd.DataFrame:
@@ -267,14 +273,7 @@ def first_connection_values(
         ascending=[True, False, True, True],
         kind="stable",
     ).reset_index(drop=True)
-    frame["location_name"] = frame["limit_location"].map(cluster_name)
-    frame["value_unit"] = frame["limit_unit"].map(lambda u: f"EUR/({u}*yr)" if u else "EUR/yr")
-    frame["sentence"] = [
-        first_connection_sentence(
-            r.limit_kind, r.limit_location, int(r.year), r.limit_unit, float(v), r.can_grow
-        )
-        for r, v in zip(frame.itertuples(), frame["marginal_value_eur_per_unit_yr"], strict=True)
-    ]
+    frame = _worded(frame, first_connection_sentence)
     columns = [
         "limit_unit",
         "limit",

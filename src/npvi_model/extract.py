@@ -24,6 +24,8 @@ from npvi_model.extract_prices import (
     _add_prices,
     _grid_low_carbon_share,
     _values,
+    add_indexed,
+    indexed_array,
 )
 from npvi_model.model.objective import COST_EXPRESSIONS
 from npvi_model.outputs import (
@@ -47,24 +49,16 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     nY, nC, nT = len(years), len(clusters), len(slices)
 
     def cyt(component) -> np.ndarray:
-        vals = _values(component)
-        out = np.zeros((nC, nY, nT))
-        for (c, y, t), v in vals.items():
-            out[clusters.index(c), years.index(y), slices.index(t)] = v
-        return out
+        return indexed_array(_values(component), clusters, years, slices)
 
     def twh(arr_cyt: np.ndarray) -> np.ndarray:  # GW per slice -> TWh/yr
         return (arr_cyt * w).sum(axis=-1) * 1e-3
 
     def link_flows(fwd, bwd, links):
-        f, b = _values(fwd), _values(bwd)
-        arr_f = np.zeros((len(links), nY, nT))
-        arr_b = np.zeros((len(links), nY, nT))
-        for (lk, y, t), v in f.items():
-            arr_f[links.index(lk), years.index(y), slices.index(t)] = v
-        for (lk, y, t), v in b.items():
-            arr_b[links.index(lk), years.index(y), slices.index(t)] = v
-        return arr_f, arr_b
+        return (
+            indexed_array(_values(fwd), links, years, slices),
+            indexed_array(_values(bwd), links, years, slices),
+        )
 
     def net_import(arr_f, arr_b, links):
         out = np.zeros((nC, nY, nT))
@@ -98,17 +92,16 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
     eta = np.array([d.params["electrolyser_efficiency"][y] for y in years])[None, :, None]
     ely_h2 = ely_in * eta
     off = np.zeros((nC, nY, nT))
-    for (a, y, t), v in _values(model.offshore_h2).items():
-        off[clusters.index(d.asset_loc[a]), years.index(y), slices.index(t)] += v
+    add_indexed(
+        off, _values(model.offshore_h2), (clusters, years, slices), (d.asset_loc, None, None)
+    )
     imp = cyt(model.h2_import)
     h_fb = cyt(model.h2_fallback)
     hf, hb = link_flows(model.backbone_forward, model.backbone_backward, h_links)
     h_net = net_import(hf, hb, h_links)
     st_net = np.zeros((nC, nY, nT))
-    for (c, y, t), v in _values(model.storage_discharge).items():
-        st_net[clusters.index(c), years.index(y), slices.index(t)] += v
-    for (c, y, t), v in _values(model.storage_charge).items():
-        st_net[clusters.index(c), years.index(y), slices.index(t)] -= v
+    add_indexed(st_net, _values(model.storage_discharge), (clusters, years, slices))
+    add_indexed(st_net, _values(model.storage_charge), (clusters, years, slices), sign=-1.0)
     h_dem = (
         np.array([[d.params["hydrogen_demand_twh"][(c, y)] for y in years] for c in clusters])[
             ..., None
@@ -241,9 +234,7 @@ def extract(model: pyo.ConcreteModel, inputs: xr.Dataset, duals: dict) -> xr.Dat
         ("cluster", "year"),
         np.maximum(twh(wind_cap[..., None] * cf) - twh(wind_used), 0.0),
     )
-    discharge = np.zeros((nC, nY, nT))
-    for (c, y, t), v in _values(model.storage_discharge).items():
-        discharge[clusters.index(c), years.index(y), slices.index(t)] = v
+    discharge = indexed_array(_values(model.storage_discharge), clusters, years, slices)
     ds["h2_storage_throughput"] = (("cluster", "year"), twh(discharge))
     ds["co2_stored"] = (("cluster", "year"), stored_c)
 

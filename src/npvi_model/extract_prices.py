@@ -8,8 +8,10 @@ the grid connections.
 - `grid_price` [EUR/MWh]: the dual of the national grid balance per year and slice, scaled the same.
 - `grid_supply_by_step`, `grid_step_available` [TWh] and `scope2_emissions` [Mt].
 
-Also the two small readers shared by the extract modules: `_values` (solved values, None -> 0) and
-`_dual_array` (the dual of each constraint of an indexed component, 0 when absent).
+Also the small readers shared by the extract modules: `_values` (solved values, None -> 0),
+`indexed_array` and `add_indexed` (such values as a dense numpy array, each key placed by a dict
+lookup, not a list search: 8760-hour models have ~10^5 keys per component) and `_dual_array` (the
+dual of each constraint of an indexed component, 0 when absent).
 """
 
 from __future__ import annotations
@@ -21,6 +23,39 @@ import xarray as xr
 
 def _values(component) -> dict:
     return {k: (v if v is not None else 0.0) for k, v in component.extract_values().items()}
+
+
+def _positions(values: dict, axes, maps) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The position of each key of `values` along each axis (a key is a tuple with one element
+    per axis; `maps[k]`, when given, first maps element k, e.g. an asset to its cluster), and the
+    values in the same order."""
+    n = len(values)
+    maps = maps or (None,) * len(axes)
+    columns = []
+    for k, (axis, rename) in enumerate(zip(axes, maps, strict=True)):
+        where = {key: i for i, key in enumerate(axis)}
+        if rename is not None:
+            where = {old: where[new] for old, new in rename.items() if new in where}
+        columns.append(np.fromiter((where[key[k]] for key in values), dtype=np.intp, count=n))
+    return tuple(columns), np.fromiter(values.values(), dtype=float, count=n)
+
+
+def indexed_array(values: dict, *axes) -> np.ndarray:
+    """Values keyed by (element of axis 0, element of axis 1, ...) as a dense array with one
+    dimension per axis, 0 where a key is absent."""
+    out = np.zeros(tuple(len(axis) for axis in axes))
+    if values:
+        index, flat = _positions(values, axes, None)
+        out[index] = flat
+    return out
+
+
+def add_indexed(out: np.ndarray, values: dict, axes, maps=None, sign: float = 1.0) -> None:
+    """out[position of key] += sign x value for every key of `values`, in the order of the keys
+    (several keys may land on one position: `maps` maps a key element, e.g. asset -> cluster)."""
+    if values:
+        index, flat = _positions(values, axes, maps)
+        np.add.at(out, index, sign * flat)
 
 
 def _dual_array(component, duals: dict) -> dict:
@@ -75,9 +110,7 @@ def _add_power_system(ds, model, duals, w, dw) -> xr.Dataset:
     (dual of the national grid balance) and scope-2 emissions of grid electricity [Mt]."""
     d = model.data
     years, slices, steps = d.years, d.slices, d.grid_steps
-    supply = np.zeros((len(steps), len(years), len(slices)))
-    for (s, y, t), v in _values(model.grid_step_supply).items():
-        supply[steps.index(s), years.index(y), slices.index(t)] = v
+    supply = indexed_array(_values(model.grid_step_supply), steps, years, slices)
     volume = np.array(
         [
             [[d.params["grid_step_volume_gw"][(s, y, t)] for t in slices] for y in years]

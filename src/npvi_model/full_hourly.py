@@ -40,7 +40,7 @@ from npvi_model.budget import TimeBudget
 from npvi_model.extract import extract
 from npvi_model.handoff import compile_lp
 from npvi_model.model import build_model
-from npvi_model.model.tie_breaks import discounted_tie_break_meur
+from npvi_model.model.objective import NOT_SYSTEM_COST
 from npvi_model.scenario import ResolvedScenario
 from npvi_model.solve import SolveResult, solve
 
@@ -48,12 +48,26 @@ from npvi_model.solve import SolveResult, solve
 DISPATCH_ALGORITHM = "ipm"
 
 
-def operating_cost_meur(model: pyo.ConcreteModel, year: int) -> float:
+#: cost components of results.nc that are not operating costs: investment annuities, fixed O&M
+#: (new and sunk) and the tie-break cost (not a system cost)
+NOT_OPERATING = ("investment_annuity", "fixed_om", "sunk_fixed_om", *NOT_SYSTEM_COST)
+
+
+def operating_cost_meur(results: xr.Dataset, year: int) -> float:
     """Annual cost of year y without investment annuities and fixed O&M [MEUR/yr, undiscounted]:
-    grid electricity, imports, fallback fuel, CO2 price, CO2 transport and storage, penalty."""
-    return pyo.value(
-        model.annual_cost[year] - model.investment_annuity[year] - model.fixed_om[year]
-    )
+    grid electricity, imports, fallback fuel, CO2 price, CO2 transport and storage, penalties.
+    Read from the extracted `cost` [EUR/yr] (the model's cost expressions are evaluated once,
+    by the extract)."""
+    cost = results["cost"].sel(year=year)
+    keep = [c for c in cost.cost_component.values if c not in NOT_OPERATING]
+    return float(cost.sel(cost_component=keep).sum()) * 1e-6
+
+
+def discounted_tie_break_meur(results: xr.Dataset, inputs: xr.Dataset) -> float:
+    """The tie-break part of the solved objective [MEUR]: sum over years of discount weight x
+    tie-break cost, read from the extracted `cost` [EUR/yr] (model/tie_breaks.py)."""
+    tie_break = results["cost"].sel(cost_component="tie_break") * 1e-6
+    return float((tie_break * inputs["discount_weight"].sel(year=tie_break.year)).sum())
 
 
 def planned_capacity(model: pyo.ConcreteModel, inputs: xr.Dataset) -> xr.DataArray:
@@ -71,7 +85,7 @@ def dispatch_inputs(full: xr.Dataset, capacity: xr.DataArray, year: int) -> xr.D
     return one
 
 
-def _solve(model, config, tee, budget, warm, stage, compiled_out=None):
+def _solve(model, config, tee, budget, warm, stage, compiled_out=None, keep_basis=True):
     timing = {}
     with budget.guard(f"compiling the {stage} model"):
         compiled = compile_lp(model)
@@ -80,7 +94,13 @@ def _solve(model, config, tee, budget, warm, stage, compiled_out=None):
         compiled_out.append(compiled)
     budget.check(f"handing the {stage} model to HiGHS")
     result = solve(
-        model, config, tee=tee, time_limit_s=budget.remaining(), compiled=compiled, warm_basis=warm
+        model,
+        config,
+        tee=tee,
+        time_limit_s=budget.remaining(),
+        compiled=compiled,
+        warm_basis=warm,
+        keep_basis=keep_basis,
     )
     timing.update({k: v for k, v in result.timing.items() if k != "compile"})
     return result, timing
@@ -145,7 +165,7 @@ def solve_two_step(
         unmet_rep = plan_ds["unmet"].sel(year=year).sum("cluster")
         unmet_hourly = ds["unmet"].sel(year=year).sum("cluster")
         report_years[str(year)] = {
-            "operating_cost_representative_eur": operating_cost_meur(plan_model, year) * 1e6,
+            "operating_cost_representative_eur": operating_cost_meur(plan_ds, year) * 1e6,
             "operating_cost_hourly_eur": out["operating_cost_meur"] * 1e6,
             "unmet_representative": _by_carrier(unmet_rep),
             "unmet_hourly": _by_carrier(unmet_hourly),
@@ -156,7 +176,7 @@ def solve_two_step(
         }
     combined = _combine(per_year, plan_ds)
     # objectives without the tie-break costs (as the pipeline reports them for one LP)
-    plan_meur = plan.objective_meur - discounted_tie_break_meur(plan_model)
+    plan_meur = plan.objective_meur - discounted_tie_break_meur(plan_ds, plan_inputs)
     two_step_meur = objective - sum(out["tie_break_meur"] for out in outcomes)
     report = {
         "strategy": "two_step",
@@ -191,7 +211,9 @@ def dispatch_year(inputs: xr.Dataset, config, tee: bool, budget: TimeBudget) -> 
         model = build_model(inputs)
     timing["build"] = time.perf_counter() - t
     compiled: list = []
-    result, solve_timing = _solve(model, config, tee, budget, None, f"{year} dispatch", compiled)
+    result, solve_timing = _solve(
+        model, config, tee, budget, None, f"{year} dispatch", compiled, keep_basis=False
+    )
     timing.update(solve_timing)
     t = time.perf_counter()
     with budget.guard(f"extracting the {year} dispatch"):
@@ -201,8 +223,8 @@ def dispatch_year(inputs: xr.Dataset, config, tee: bool, budget: TimeBudget) -> 
     return {
         "results": ds,
         "objective_meur": result.objective_meur,
-        "operating_cost_meur": operating_cost_meur(model, year),
-        "tie_break_meur": discounted_tie_break_meur(model),
+        "operating_cost_meur": operating_cost_meur(ds, year),
+        "tie_break_meur": discounted_tie_break_meur(ds, inputs),
         "iterations": result.iterations,
         "timing": timing,
         "fingerprint": fingerprint,

@@ -61,10 +61,16 @@ class CompiledLP:
 
     def nonzeros_per_family(self) -> dict[str, int]:
         """Non-zeros of the matrix per constraint family (Pyomo component name)."""
+        if not self.constraints:
+            return {}
         per_row = np.diff(self.matrix.indptr)
+        # rows of one family mostly come together: name each run of rows once
+        parents = [con.parent_component() for con in self.constraints]
+        starts = [0] + [i for i in range(1, len(parents)) if parents[i] is not parents[i - 1]]
+        counts = np.add.reduceat(per_row, starts)
         families: dict[str, int] = {}
-        for con, count in zip(self.constraints, per_row, strict=True):
-            name = con.parent_component().local_name
+        for start, count in zip(starts, counts, strict=True):
+            name = parents[start].local_name
             families[name] = families.get(name, 0) + int(count)
         return dict(sorted(families.items()))
 

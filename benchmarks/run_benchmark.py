@@ -1,9 +1,11 @@
 """Benchmark: one case per performance lever, each in its own process (`npvi run`), so the peak
-memory (max RSS of the process) is that case's alone. Prints, per case and scenario: variables,
-constraints, non-zeros, the seconds of each stage (inputs, build, compile, hand-off, HiGHS,
-load of the solution, extract, write), simplex iterations and whether the solve was warm-started,
-then the wall time and peak memory of the whole command. Results also go to
-benchmarks/out/<timestamp>.json. Usage:
+memory is that case's alone. Prints, per case and scenario: variables, constraints, non-zeros,
+the seconds of each stage (inputs, build, compile, hand-off, HiGHS, load of the solution,
+extract, write), simplex iterations and whether the solve was warm-started, then the wall time
+and the peak memory of the whole command: of its process tree (the command and the processes it
+starts, e.g. the full-hourly dispatch workers: the sum of their PSS, sampled every 0.2 s) and of
+its largest single process (max RSS), and the load average (1, 5, 15 min) as the case ended.
+Results also go to benchmarks/out/<timestamp>.json. Usage:
 
     python benchmarks/run_benchmark.py                      # the default cases (below)
     python benchmarks/run_benchmark.py --cases handoff_direct handoff_pyomo
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,24 +49,58 @@ DEFAULT = ("handoff_direct", "handoff_pyomo", "paths_warm", "paths_cold")
 FULL = ("full_year_two_step", "full_year_direct", "full_six_two_step")
 STAGES = ("inputs", "build", "compile", "handoff", "highs", "load", "extract", "write", "solve")
 
-#: runs a command and prints its peak RSS (kB): a fresh process, so the figure is this case's
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "rc = subprocess.run(sys.argv[1:]).returncode\n"
-    "sys.stderr.write(f'\\nPEAK_RSS_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}')\n"
-    "sys.exit(rc)\n"
-)
+#: runs a command and prints two peaks (kB): the memory of the whole process tree (the command
+#: and every process it starts, e.g. the full-hourly dispatch workers), as the sum of each
+#: process's proportional set size (PSS: shared pages split between the processes that share
+#: them) sampled every 0.2 s from /proc/<pid>/smaps_rollup; and the largest max RSS of any one
+#: process (getrusage RUSAGE_CHILDREN gives the largest child's, not a sum)
+_MEASURE = r"""
+import os, resource, subprocess, sys, time
+
+def children(pid):
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+def tree_kb(root):
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+            todo += children(pid)
+        except (OSError, StopIteration):
+            pass
+    return total
+
+proc = subprocess.Popen(sys.argv[1:])
+peak = 0
+while proc.poll() is None:
+    peak = max(peak, tree_kb(proc.pid))
+    time.sleep(0.2)
+one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stderr.write(f"\nPEAK_TREE_PSS_KB={peak} PEAK_ONE_RSS_KB={one}")
+sys.exit(proc.returncode)
+"""
 
 
-def measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run `cmd`; return the process, its wall time (s) and its peak memory (MB)."""
+def measured(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, dict]:
+    """Run `cmd`; return the process, its wall time (s) and its peak memory (MB): `tree`, the
+    whole process tree (sampled PSS sum), and `one_process`, the largest max RSS of one process."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, cwd=ROOT
     )
     wall = time.perf_counter() - start
-    peak_kb = float(proc.stderr.rsplit("PEAK_RSS_KB=", 1)[-1])
-    return proc, wall, peak_kb / 1024
+    tail = proc.stderr.rsplit("PEAK_TREE_PSS_KB=", 1)[-1].split()
+    tree_kb, one_kb = float(tail[0]), float(tail[1].split("=")[1])
+    return proc, wall, {"tree": tree_kb / 1024, "one_process": one_kb / 1024}
 
 
 def run_case(name: str, tmp: Path) -> dict:
@@ -80,7 +117,9 @@ def run_case(name: str, tmp: Path) -> dict:
     cmd += ["--allow-outside-extends"] + (["--hours", hours] if hours else [])
     proc, wall, peak_mb = measured(cmd)
     case = {"case": name, "exit": proc.returncode, "wall_s": round(wall, 1)}
-    case["peak_rss_mb"] = round(peak_mb)
+    case["peak_tree_pss_mb"] = round(peak_mb["tree"])
+    case["peak_one_process_rss_mb"] = round(peak_mb["one_process"])
+    case["load_average"] = [round(x, 2) for x in os.getloadavg()]
     if proc.returncode != 0:
         case["error"] = proc.stderr[-2000:]
         return case
@@ -105,7 +144,11 @@ def run_case(name: str, tmp: Path) -> dict:
 
 def print_case(case: dict) -> None:
     head = f"{case['case']}: exit {case['exit']}, wall {case['wall_s']} s, "
-    print(head + f"peak {case['peak_rss_mb']} MB")
+    print(
+        head + f"peak memory {case['peak_tree_pss_mb']} MB (process tree, PSS sampled every "
+        f"0.2 s), largest process {case['peak_one_process_rss_mb']} MB (max RSS); "
+        "load average after: " + " / ".join(f"{x:.2f}" for x in case["load_average"])
+    )
     if case["exit"] != 0:
         print("  " + case.get("error", "").strip().splitlines()[-1])
         return

@@ -121,3 +121,56 @@ def test_yearly_dispatches_in_worker_processes_give_the_same_answer():
         assert missed == pytest.approx([4.38, 4.38])
     assert answers[2] == pytest.approx(478.0)
     assert answers[1] == pytest.approx(answers[2])
+
+
+def test_a_worker_counts_its_budget_from_the_run_s_deadline():
+    """A year that starts in a worker after the run's deadline stops before its build, and the
+    message names the run's limit (60 s), not what was left when the year was queued."""
+    import time
+
+    from npvi_model.full_hourly import _dispatch_in_worker
+
+    inputs = wind_and_flat_demand((4380.0, 4380.0), (1.0, 0.0))
+    out = _dispatch_in_worker(inputs, SolverConfig(), False, time.time() - 1.0, 60.0)
+    status, message, _ = out["error"]
+    assert status == "time_limit"
+    assert "time limit of 60 s while building the 2030 dispatch model" in message
+
+
+def test_auto_workers_take_the_smallest_of_cores_years_and_memory(monkeypatch):
+    """auto: min(usable cores, years, available MB // DISPATCH_YEAR_MEMORY_MB), at least 1;
+    a number is kept but never above the number of years."""
+    import npvi_model.full_hourly as fh
+
+    monkeypatch.setattr(fh.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    per_year = fh.DISPATCH_YEAR_MEMORY_MB
+    monkeypatch.setattr(fh, "available_memory_mb", lambda: 100 * per_year)
+    assert fh.dispatch_workers("auto", 7) == 4  # cores
+    assert fh.dispatch_workers("auto", 2) == 2  # years
+    monkeypatch.setattr(fh, "available_memory_mb", lambda: 3.5 * per_year)
+    assert fh.dispatch_workers("auto", 7) == 3  # memory
+    monkeypatch.setattr(fh, "available_memory_mb", lambda: 0.5 * per_year)
+    assert fh.dispatch_workers("auto", 7) == 1  # at least one
+    assert fh.dispatch_workers(3, 7) == 3
+    assert fh.dispatch_workers(3, 2) == 2
+
+
+@pytest.mark.parametrize("workers", [0, 17, 2.5, "many", True])
+def test_workers_must_be_auto_or_a_whole_number(tmp_path, workers):
+    """Bad input: one problem naming the key and the value, nothing solved."""
+    from pathlib import Path
+
+    from npvi_model.errors import InputError
+    from npvi_model.scenario import resolve
+
+    root = Path(__file__).resolve().parents[1]
+    scenario = tmp_path / "workers.yaml"
+    scenario.write_text(
+        f"extends: {root / 'scenarios' / 'domestic.yaml'}\nname: workers\n"
+        f"time: {{full_hourly_workers: {workers}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        resolve(scenario, allow_outside=True)
+    text = str(caught.value)
+    assert "full_hourly_workers" in text and "expected 'auto' or a whole number 1-16" in text

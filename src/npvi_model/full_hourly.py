@@ -29,6 +29,7 @@ capacity and investment annuities taken from step 1.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -46,6 +47,8 @@ from npvi_model.solve import SolveResult, solve
 
 #: HiGHS algorithm of the hourly dispatch (step 2), chosen by measurement (module docstring)
 DISPATCH_ALGORITHM = "ipm"
+#: memory one hourly dispatch year takes at its peak, with margin [MB] (module docstring)
+DISPATCH_YEAR_MEMORY_MB = 2048
 
 
 #: cost components of results.nc that are not operating costs: investment annuities, fixed O&M
@@ -138,7 +141,7 @@ def solve_two_step(
     with budget.guard("building the planning model"):
         plan_model = build_model(plan_inputs)
     add("build", time.perf_counter() - t)
-    plan, plan_timing = _solve(plan_model, config, tee, budget, None, "planning")
+    plan, plan_timing = _solve(plan_model, config, tee, budget, None, "planning", keep_basis=False)
     for key, seconds in plan_timing.items():
         add(key, seconds)
     t = time.perf_counter()
@@ -146,11 +149,20 @@ def solve_two_step(
         plan_ds = extract(plan_model, plan_inputs, plan.duals)
         capacity = planned_capacity(plan_model, plan_inputs)
     add("extract", time.perf_counter() - t)
+    years = [int(y) for y in plan_inputs.year.values]
+    annuity_meur = {y: pyo.value(plan_model.investment_annuity[y]) for y in years}
+    plan_tie_break_meur = discounted_tie_break_meur(plan_ds, plan_inputs)
+    # the planning model is not needed any more: free it before the (large) hourly years
+    del plan_model
+    plan.duals = {}
 
     dispatch_config = config.model_copy(update={"algorithm": DISPATCH_ALGORITHM})
-    years = [int(y) for y in plan_inputs.year.values]
     jobs = [(y, dispatch_inputs(full_inputs, capacity, y)) for y in years]
-    say(f"step 2: hourly dispatch of {len(years)} year(s) with the planned capacities")
+    workers = dispatch_workers(workers, len(years))
+    say(
+        f"step 2: hourly dispatch of {len(years)} year(s) with the planned capacities"
+        + (f", {workers} at a time" if workers > 1 else "")
+    )
     outcomes = _dispatch_all(jobs, dispatch_config, tee, budget, workers)
     per_year, report_years = [], {}
     objective = 0.0
@@ -160,8 +172,7 @@ def solve_two_step(
         ds = out["results"]
         per_year.append(ds)
         discount = float(plan_inputs.discount_weight.sel(year=year))
-        annuity = pyo.value(plan_model.investment_annuity[year])
-        objective += out["objective_meur"] + discount * annuity
+        objective += out["objective_meur"] + discount * annuity_meur[year]
         unmet_rep = plan_ds["unmet"].sel(year=year).sum("cluster")
         unmet_hourly = ds["unmet"].sel(year=year).sum("cluster")
         report_years[str(year)] = {
@@ -176,7 +187,7 @@ def solve_two_step(
         }
     combined = _combine(per_year, plan_ds)
     # objectives without the tie-break costs (as the pipeline reports them for one LP)
-    plan_meur = plan.objective_meur - discounted_tie_break_meur(plan_ds, plan_inputs)
+    plan_meur = plan.objective_meur - plan_tie_break_meur
     two_step_meur = objective - sum(out["tie_break_meur"] for out in outcomes)
     report = {
         "strategy": "two_step",
@@ -231,34 +242,73 @@ def dispatch_year(inputs: xr.Dataset, config, tee: bool, budget: TimeBudget) -> 
     }
 
 
-def _dispatch_in_worker(inputs, config, tee, seconds_left) -> dict:
-    """`dispatch_year` in a worker process, with what is left of the budget; a SolveError comes
-    back as data (it does not pickle) and is raised again by the parent."""
+def dispatch_workers(requested: int | str, n_years: int) -> int:
+    """Processes for the yearly dispatches: `requested`, or with 'auto' the smallest of the
+    cores this process may use, the number of years and the memory available now divided by
+    DISPATCH_YEAR_MEMORY_MB (at least 1)."""
+    if requested != "auto":
+        return max(1, min(int(requested), n_years))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    by_memory = available_memory_mb() // DISPATCH_YEAR_MEMORY_MB
+    return int(max(1, min(cores or 1, n_years, by_memory)))
+
+
+def available_memory_mb() -> float:
+    """MemAvailable of /proc/meminfo [MB]; infinite where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("inf")
+
+
+def _dispatch_in_worker(inputs, config, tee, deadline: float, limit_s: float) -> dict:
+    """`dispatch_year` in a worker process, with what is left of the run's budget `limit_s` when
+    this year starts (`deadline`: the run's end as time.time(), one clock for all processes); a
+    SolveError comes back as data (it does not pickle) and is raised again by the parent."""
     from npvi_model.errors import SolveError
 
+    budget = TimeBudget(limit_s)
+    budget.start = time.perf_counter() - (limit_s - (deadline - time.time()))
     try:
-        return dispatch_year(inputs, config, tee, TimeBudget(seconds_left))
+        return dispatch_year(inputs, config, tee, budget)
     except SolveError as err:
         return {"error": (err.status, str(err), err.diagnosis)}
 
 
 def _dispatch_all(jobs, config, tee, budget: TimeBudget, workers: int) -> list[dict]:
-    """Every year's dispatch, one after another or in `workers` processes."""
+    """Every year's dispatch, one after another in this process (workers 1) or in `workers`
+    fresh processes (spawned: they share no memory or HiGHS threads with this one). A year
+    that fails stops the years not yet started."""
     from npvi_model.errors import SolveError
 
     if workers <= 1 or len(jobs) == 1:
         return [dispatch_year(inputs, config, tee, budget) for _, inputs in jobs]
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     budget.check("starting the dispatch workers")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    deadline = time.time() + budget.remaining()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = [
-            pool.submit(_dispatch_in_worker, inputs, config, tee, budget.remaining())
+            pool.submit(_dispatch_in_worker, inputs, config, tee, deadline, budget.limit_s)
             for _, inputs in jobs
         ]
-        outcomes = [f.result() for f in futures]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            failed = [f for f in done if f.exception() is not None or "error" in f.result()]
+            if failed:
+                for future in pending:
+                    future.cancel()
+                break
+        outcomes = [f.result() if f.done() and not f.cancelled() else None for f in futures]
     for out in outcomes:
-        if "error" in out:
+        if out is not None and "error" in out:
             raise SolveError(*out["error"])
     return outcomes
 
@@ -270,7 +320,12 @@ def _by_carrier(da: xr.DataArray) -> dict:
 def _combine(per_year: list[xr.Dataset], plan: xr.Dataset) -> xr.Dataset:
     """The yearly dispatch results along `year`; new capacity and annuities from the plan."""
     combined = xr.concat(
-        per_year, dim="year", data_vars="minimal", coords="minimal", compat="override"
+        per_year,
+        dim="year",
+        data_vars="minimal",
+        coords="minimal",
+        compat="override",
+        join="outer",  # years may bind different limits: a limit absent in a year reads NaN
     )
     for name in [v for v in combined.data_vars if "year" not in combined[v].dims]:
         combined[name] = per_year[0][name]

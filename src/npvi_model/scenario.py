@@ -62,9 +62,18 @@ class TimeConfig(Strict):
         description="8760 h: capacities at the typical days, then each year's hourly dispatch "
         "with them fixed (two_step); or one full-hourly LP (direct)",
     )
-    full_hourly_workers: int = Field(
-        1, ge=1, le=16, description="processes for the yearly dispatches of two_step"
+    full_hourly_workers: int | Literal["auto"] = Field(
+        "auto",
+        description="processes for the yearly dispatches of two_step; auto: the smallest of "
+        "the usable cores, the years and the available memory / 2 GB",
     )
+
+    @field_validator("full_hourly_workers", mode="before")
+    @classmethod
+    def _workers_auto_or_in_range(cls, value):
+        if value == "auto" or (type(value) is int and 1 <= value <= 16):
+            return value
+        raise ValueError("expected 'auto' or a whole number 1-16")
 
 
 class SolverConfig(Strict):

@@ -11,6 +11,7 @@ import pytest
 from micro import micro_inputs
 
 from npvi_model.extract import extract
+from npvi_model.handoff import compile_lp
 from npvi_model.model import build_model
 from npvi_model.scenario import SolverConfig
 from npvi_model.solve import solve
@@ -136,6 +137,42 @@ def test_warm_resolve_of_a_coefficient_change():
     assert abs(h2_price_slice_0) == pytest.approx(50.0)
     assert abs(second.duals[model.wind_availability["A", 2030, 0]]) == pytest.approx(54.75)
     assert_same_as_cold(ds, model, second)
+
+
+def small_lp(coefficient: float, lower: float, upper: float | None, maximise: bool = False):
+    """min (or max) x + y s.t. c1: lower <= x + coefficient * y (<= upper), c2: x - y >= 0,
+    0 <= x, y <= 10."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, 10))
+    m.y = pyo.Var(bounds=(0, 10))
+    m.c1 = pyo.Constraint(expr=pyo.inequality(lower, m.x + coefficient * m.y, upper))
+    m.c2 = pyo.Constraint(expr=m.x - m.y >= 0)
+    m.cost = pyo.Objective(expr=m.x + m.y, sense=pyo.maximize if maximise else pyo.minimize)
+    return m
+
+
+def test_same_pattern_and_a_ranged_row_made_one_sided():
+    """`CompiledLP.same_pattern`: a ranged row made one-sided and a coefficient 2 -> 3 keep the
+    pattern (one HiGHS row either way); a coefficient 0 or the other objective sense do not.
+    Re-solved warm: min x + y with 2 <= x + 2y <= 5 and x >= y is at x = y (3y = 2): 4/3; with
+    x + 3y >= 2 at x = y = 1/2: 1 (x = 2, y = 0 would cost 2); the dual of c1 is
+    d objective / d lower bound, from (1, 1) = dual_c1 (1, a) + dual_c2 (1, -1) with a = 2 then
+    3: dual_c1 = 2 / (1 + a) = 2/3 then 1/2."""
+    first = compile_lp(small_lp(2.0, 2.0, 5.0))
+    assert first.same_pattern(compile_lp(small_lp(3.0, 2.0, None)))
+    assert not first.same_pattern(compile_lp(small_lp(0.0, 2.0, 5.0)))
+    assert not first.same_pattern(compile_lp(small_lp(2.0, 2.0, 5.0, maximise=True)))
+    assert not first.same_pattern(None)
+    resolver = ReSolver()
+    model = small_lp(2.0, 2.0, 5.0)
+    result = resolver.solve(model, CONFIG)
+    assert (result.warm, result.objective_meur) == (False, pytest.approx(4 / 3))
+    assert result.duals[model.c1] == pytest.approx(2 / 3)
+    model = small_lp(3.0, 2.0, None)
+    result = resolver.solve(model, CONFIG)
+    assert result.warm and result.objective_meur == pytest.approx(1.0)
+    assert (model.x.value, model.y.value) == (pytest.approx(0.5), pytest.approx(0.5))
+    assert result.duals[model.c1] == pytest.approx(0.5)
 
 
 def test_a_failed_solve_leaves_the_next_one_cold():

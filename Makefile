@@ -59,7 +59,7 @@ lint: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py
 
-## The same plus the full-hourly cases (one year two-step and direct, six years two-step).
+## The same plus the full-hourly cases (one year two-step and direct, all model years two-step).
 benchmark-full: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmark.py --full
 

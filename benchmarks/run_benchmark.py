@@ -18,7 +18,8 @@ Cases (the lever each measures):
 - paths_warm / paths_cold: the three paths in one command, with and without warm starts;
 - full_year_two_step / full_year_direct (--full): one model year (2030) at 8760 h, capacities
   from representative days then the hourly dispatch, against the direct hourly solve;
-- full_six_two_step (--full): all six model years at 8760 h, two-step.
+- full_six_two_step (--full): every model year of the scenario (seven since 2032 was added; the
+  name is kept) at 8760 h, two-step, with `time.full_hourly_workers: auto`.
 """
 
 from __future__ import annotations

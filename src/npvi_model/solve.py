@@ -45,6 +45,9 @@ class SolveResult:
     #: the optimal basis with its column and row names (handoff.WarmStart), to start another
     #: model of the same family from (another path, another run)
     basis: object = field(repr=False, default=None)
+    #: the basis cache (`basis_cache.py`): "hit" (started at a stored optimal basis), "miss"
+    #: (solved without one, then stored it) or "off"
+    basis_cache: str = "off"
 
 
 def _options(config: SolverConfig, tee: bool) -> dict:
@@ -62,16 +65,20 @@ def solve(
     time_limit_s: float | None = None,
     compiled: CompiledLP | None = None,
     warm_basis=None,
+    basis_cache: bool = False,
 ) -> SolveResult:
     """Solve in memory; raise SolveError with a clear message unless optimal.
 
     `time_limit_s`: what is left of the run's budget (default: the scenario's whole limit).
     `compiled`: the model already compiled (direct interface), e.g. for the fingerprint.
-    `warm_basis`: a handoff.WarmStart of a similar model (another path) to start from."""
+    `warm_basis`: a handoff.WarmStart of a similar model (another path) to start from.
+    `basis_cache`: look the LP up in the basis cache (`basis_cache.py`) and start from the
+    stored optimal basis of the identical LP if there is one (before `warm_basis`); store the
+    optimal basis after a solve without one (direct interface only)."""
     limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     if getattr(config, "interface", "direct") == "pyomo":
         return _solve_pyomo(model, config, tee, limit)
-    return _solve_direct(model, config, tee, limit, compiled, warm_basis)
+    return _solve_direct(model, config, tee, limit, compiled, warm_basis, basis_cache)
 
 
 _TERMINATION_TEXT = {
@@ -99,7 +106,7 @@ def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -
     raise SolveError(status, f"{text}; nothing was written", diagnosis)
 
 
-def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResult:
+def _solve_direct(model, config, tee, limit, compiled, warm_basis, use_cache) -> SolveResult:
     import highspy
 
     start = time.perf_counter()
@@ -114,9 +121,14 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResul
     pass_model(highs, compiled)
     apply_options(highs, options)
     apply_options(highs, {"time_limit": float(limit), "threads": config.threads})
-    if warm_basis is not None:
-        highs.setBasis(basis_for(compiled, warm_basis))
     timing["handoff"] = time.perf_counter() - t0
+    cache_key, cache_state = None, "off"
+    if use_cache:
+        t_cache = time.perf_counter()
+        cache_key, cache_state = _start_from_cache(highs, compiled)
+        timing["basis_cache"] = time.perf_counter() - t_cache
+    if warm_basis is not None and cache_state != "hit":
+        highs.setBasis(basis_for(compiled, warm_basis))
     t1 = time.perf_counter()
     highs.HandleKeyboardInterrupt = True  # Ctrl-C cancels the solve, then we report it
     try:
@@ -142,6 +154,12 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResul
     duals = row_duals(compiled, solution.row_dual)
     basis = highs.getBasis()
     timing["load"] = time.perf_counter() - t2
+    if cache_state == "miss" and basis.valid:
+        t3 = time.perf_counter()
+        from npvi_model import basis_cache
+
+        basis_cache.store(cache_key, *basis_cache.status_arrays(basis))
+        timing["basis_cache"] += time.perf_counter() - t3
     return SolveResult(
         "optimal",
         "convergenceCriteriaSatisfied",
@@ -153,7 +171,25 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis) -> SolveResul
         timing,
         iterations,
         warm_start_of(compiled, basis) if basis.valid else None,
+        cache_state,
     )
+
+
+def _start_from_cache(highs, compiled: CompiledLP) -> tuple[str, str]:
+    """Set the cached optimal basis of this very LP, if there is one: (key, "hit" or "miss").
+    A stored basis HiGHS refuses is ignored with a note (the solve starts cold)."""
+    import highspy
+
+    from npvi_model import basis_cache
+
+    key = basis_cache.lp_key(compiled)
+    cached = basis_cache.load(key, compiled.n_columns, compiled.n_rows)
+    if cached is None:
+        return key, "miss"
+    if highs.setBasis(basis_cache.highs_basis(*cached)) == highspy.HighsStatus.kError:
+        basis_cache.note(f"HiGHS refused the stored basis {key[:12]}...; solving cold")
+        return key, "miss"
+    return key, "hit"
 
 
 def _direct_status(model_status) -> str:

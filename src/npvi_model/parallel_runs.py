@@ -149,8 +149,13 @@ def _run_one(index: int, path: Path, out_dir: Path, options: dict) -> Outcome:
 
 
 def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    """`forkserver` (the server imports the pipeline once, each worker is forked from it
+    without re-importing Pyomo), else `spawn`."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # pragma: no cover - not Linux
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["npvi_model.pipeline"])
+    return context
 
 
 def run_parallel(

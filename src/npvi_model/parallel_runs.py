@@ -24,6 +24,7 @@ being written is dropped with its staging folder (`output_dirs`), then the paren
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -99,12 +100,24 @@ _progress_queue = None
 _busy = False
 
 
+class _HideInterrupts(logging.Filter):
+    """Pyomo logs 'Constructing component ... failed: KeyboardInterrupt' when a worker is
+    stopped during the build; the parent prints the one line that matters."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "KeyboardInterrupt" not in record.getMessage()
+
+
 def _start_worker(progress_queue) -> None:
     """Worker initializer: Ctrl-C is the parent's to handle; SIGTERM stops the scenario."""
     global _progress_queue
     _progress_queue = progress_queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    import pyomo.environ  # noqa: F401 - Pyomo's log handlers exist from here on
+
+    for handler in logging.getLogger("pyomo").handlers + logging.getLogger().handlers:
+        handler.addFilter(_HideInterrupts())
 
 
 def _on_sigterm(signum, frame) -> None:  # noqa: ANN001

@@ -119,7 +119,9 @@ def test_the_cache_folder_is_made_by_npvi_where_the_environment_says(tmp_path, m
 
 
 def test_the_size_cap_deletes_only_the_oldest_own_entries(tmp_path, monkeypatch):
-    """Keep the newest MAX_ENTRIES entries; a user's file and a file of another name stay."""
+    """Keep the newest MAX_ENTRIES entries (3 here) of the 5 stored, and remove a temporary
+    file older than an hour; a user's file, files of other names and a recent temporary file
+    stay."""
     monkeypatch.setattr(basis_cache, "MAX_ENTRIES", 3)
     folder = basis_cache.cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,9 +132,15 @@ def test_the_size_cap_deletes_only_the_oldest_own_entries(tmp_path, monkeypatch)
     for age, key in enumerate(keys):
         path = basis_cache.store(key, np.ones(2, dtype=np.int8), np.zeros(1, dtype=np.int8))
         os.utime(path, (1_000_000 + age, 1_000_000 + age))  # keys[0] the oldest
+    stale = folder / f".basis-{'b' * 64}.npz.tmp-99999999-0123abcd"  # a writer that died
+    fresh = folder / f".basis-{'c' * 64}.npz.tmp-99999999-0123abcd"  # maybe still writing
+    stale.write_text("half")
+    fresh.write_text("half")
+    os.utime(stale, (1_000_000, 1_000_000))
     basis_cache.prune(folder, keep=basis_cache.MAX_ENTRIES)
     left = sorted(p.name for p in folder.iterdir())
-    assert left == sorted([p.name for p in keep] + [f"basis-{k}.npz" for k in keys[2:]])
+    expected = [p.name for p in keep] + [f"basis-{k}.npz" for k in keys[2:]] + [fresh.name]
+    assert left == sorted(expected)
 
 
 def test_summary_records_the_cache_and_the_regression_check_solves_cold(tmp_path):

@@ -1,13 +1,14 @@
 """A cache of optimal HiGHS bases between runs, keyed by the content of the LP.
 
 After an optimal direct solve (`solve.py`) the basis HiGHS ends at (one status per column and
-per row: lower, basic, upper, zero, nonbasic) is stored as `<key>.npz` (two int8 arrays,
-`col_status` and `row_status`). The key is the SHA-256 of the compiled LP
-(`handoff.CompiledLP`): the matrix (indptr, indices, data), the column and row bounds, the
-costs, the objective constant and the sense, each as fixed-width bytes. Names play no part:
-any change of data, scenario or code that changes one number of the LP gives another key, and
-an identical LP (the same scenario run again) finds its basis. HiGHS then starts at the optimal
-basis, needs no (or very few) simplex iterations and returns the same vertex.
+per row: lower, basic, upper, zero, nonbasic) is stored as `basis-<key>.npz` (two compressed
+int8 arrays, `col_status` and `row_status`; ~6 KB at the reference resolution). The key is the
+SHA-256 of the compiled LP (`handoff.CompiledLP`): the matrix (indptr, indices, data), the
+column and row bounds, the costs, the objective constant and the sense, each as fixed-width
+bytes. Names play no part: any change of data, scenario or code that changes one number of the
+LP gives another key, and an identical LP (the same scenario run again) finds its basis. HiGHS
+then starts at the optimal basis, needs no (or very few) simplex iterations and returns the
+same vertex.
 
 Where: `$NPVI_CACHE_DIR`, else `$XDG_CACHE_HOME/npvi-model/bases`, else
 `~/.cache/npvi-model/bases`. npvi creates the folder; it writes each entry atomically (temporary
@@ -23,6 +24,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -122,7 +124,7 @@ def store(key: str, col_status, row_status, note: Callable[[str], None] = note) 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
-            np.savez(
+            np.savez_compressed(
                 handle,
                 col_status=np.asarray(col_status, dtype=np.int8),
                 row_status=np.asarray(row_status, dtype=np.int8),
@@ -139,19 +141,23 @@ def store(key: str, col_status, row_status, note: Callable[[str], None] = note) 
 
 def prune(folder: Path | None = None, keep: int = MAX_ENTRIES) -> list[Path]:
     """Delete all but the `keep` newest entries (files named `basis-<sha256>.npz` in the cache
-    folder; nothing else is touched); return what was deleted."""
+    folder) and temporary files of writers that died (`.basis-<sha256>.npz.tmp-<pid>-<hex>`,
+    older than an hour); nothing else is touched. Returns what was deleted."""
     folder = folder or cache_dir()
     try:
-        entries = [
-            e
-            for e in os.scandir(folder)
-            if ENTRY.match(e.name) and e.is_file(follow_symlinks=False)
-        ]
+        files = [e for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
+        entries = [e for e in files if ENTRY.match(e.name)]
         entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+        hour_ago = time.time() - 3600
+        stale = [
+            e
+            for e in files
+            if _TMP.match(e.name) and e.stat(follow_symlinks=False).st_mtime < hour_ago
+        ]
     except OSError:
         return []
     removed = []
-    for entry in entries[keep:]:
+    for entry in entries[keep:] + stale:
         try:
             os.unlink(entry.path)
             removed.append(Path(entry.path))

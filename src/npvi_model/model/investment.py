@@ -6,8 +6,8 @@ For every asset a (a technology at a location) and model year y:
         capacity[a, y] = existing[a, y]
                          + sum of new[a, v] over build years v with v <= y < v + life[a, v]
 
-`capacity[a, y]` is a variable with this one defining row where some build year v can be in
-service in y; elsewhere it is fixed at existing[a, y] (a constant: no column, no row). Every
+`capacity[a, y]` >= 0 is a variable with this one defining row where some build year v can be
+in service in y; elsewhere it is fixed at existing[a, y] (a constant: no column, no row). Every
 limit reads `capacity[a, y]`, so the sum over vintages is written once, not in every hourly
 limit. `capacity_constant(m, a, y)` gives the constant (or None), so that a family can turn a
 limit `flow <= factor x capacity` on a constant capacity into a bound of the flow.
@@ -86,7 +86,9 @@ def add_investment(m: pyo.ConcreteModel) -> None:
 
     service = {(a, y): in_service(a, y) for a in d.assets for y in years}
 
-    m.capacity = pyo.Var(m.A, m.Y, doc="capacity in service [GW | GWh | Mt/yr]")
+    m.capacity = pyo.Var(
+        m.A, m.Y, domain=pyo.NonNegativeReals, doc="capacity in service [GW | GWh | Mt/yr]"
+    )
     for (a, y), value in m.capacity.items():
         if not service[(a, y)]:
             value.fix(p["existing_capacity"][(a, y)])  # no vintage in service: a constant

@@ -168,7 +168,8 @@ def limit_by_capacity(m: pyo.ConcreteModel, name: str, flow, asset_of, factor=No
 
     - a row where the capacity is a decision (a variable, `investment.py`);
     - an upper bound of the flow where the capacity is a constant (no build in service);
-    - the flow fixed at 0 (no column) where there is no asset (`asset_of` gives None).
+    - the flow fixed at 0 (no column) where there is no asset (`asset_of` gives None), or
+      where the factor or the constant capacity is 0.
 
     For limits whose dual the results do not read (they are not reported as bottlenecks).
     `flow` is indexed like the limit; its first two indices are (cluster or asset, year)."""
@@ -179,7 +180,7 @@ def limit_by_capacity(m: pyo.ConcreteModel, name: str, flow, asset_of, factor=No
         key, y = index[0], index[1]
         asset = asset_of(key)
         scale = 1.0 if factor is None else factor(*index)
-        if asset is None:
+        if asset is None or scale == 0:
             var.fix(0.0)
             continue
         constant = capacity_constant(m, asset, y)

@@ -13,6 +13,8 @@
   (`power_system.py`).
 - `corridor_limit_forward/backward`: flow on an inter-cluster link <= its capacity, each way.
 - `electrolyser_input_limit`: electrolyser input <= onshore electrolyser capacity.
+  The grid connection, corridor and electrolyser limits stay rows even on a constant capacity
+  (or none: flow = 0): their duals are the limits' marginal values (`extract_limits.py`).
 - electricity fallback limit: the fossil fallback serves industrial demand only (never an
   electrolyser): 0 <= fallback <= demand x profile[t], the bounds of the fallback variable.
 

@@ -11,7 +11,8 @@
   of the H2 where the capacity is a constant (`core.limit_by_capacity`).
 - `import_limit`: import <= terminal capacity; zero before the scenario's first import year.
 - `backbone_limit_forward/backward`: flow on a section <= its capacity, each way; a section not
-  yet open has capacity 0.
+  yet open has capacity 0. Import and backbone limits stay rows even on a constant capacity:
+  their duals are the limits' marginal values (`extract_limits.py`).
 - hydrogen fallback limit: grey hydrogen serves demand only: 0 <= fallback <= demand, the
   bounds of the fallback variable.
 - Storage (salt caverns) across representative days, after Kotzur et al. (2018):

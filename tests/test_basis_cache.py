@@ -169,3 +169,22 @@ def test_summary_records_the_cache_and_the_regression_check_solves_cold(tmp_path
     )
     # a hit would have touched the entry (`load` marks it recently used); a miss would store
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == entries
+
+
+def test_npvi_cache_clear_removes_only_the_entries():
+    """`npvi cache clear` deletes the two stored bases and nothing else; `npvi cache path`
+    names the folder."""
+    from typer.testing import CliRunner
+
+    from npvi_model.cli import app
+
+    solved(transport())
+    solved(transport(cost_s2_d2=2.5))
+    folder = basis_cache.cache_dir()
+    (folder / "notes.txt").write_text("the user's")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["cache", "path"])
+    assert shown.exit_code == 0 and "(2 entries)" in shown.output
+    cleared = runner.invoke(app, ["cache", "clear"])
+    assert cleared.exit_code == 0 and "removed 2 entries" in cleared.output
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]

@@ -14,7 +14,8 @@ Where: `$NPVI_CACHE_DIR`, else `$XDG_CACHE_HOME/npvi-model/bases`, else
 `~/.cache/npvi-model/bases`. npvi creates the folder; it writes each entry atomically (temporary
 file, then rename) and deletes only its own entries (names `basis-<64 hex>.npz`), keeping the
 newest `MAX_ENTRIES`. A corrupt, unreadable or mismatched entry is ignored with a note on stderr
-and the solve starts cold; the cache never makes a run fail. Clearing it: `rm -r` the folder.
+and the solve starts cold; the cache never makes a run fail. Clearing it: `npvi cache clear`
+(only the cache's own entries) or `rm -r` the folder.
 """
 
 from __future__ import annotations
@@ -164,6 +165,12 @@ def prune(folder: Path | None = None, keep: int = MAX_ENTRIES) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+def clear(folder: Path | None = None) -> list[Path]:
+    """Delete every entry the cache wrote (`npvi cache clear`); the folder and anything else
+    in it stay. Returns what was deleted."""
+    return prune(folder, keep=0)
 
 
 def status_arrays(basis) -> tuple[np.ndarray, np.ndarray]:

@@ -160,6 +160,35 @@ def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated d
     console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
 
 
+cache_app = typer.Typer(
+    no_args_is_help=True, help="the basis cache: where it is, and clearing it (see README)"
+)
+
+
+@cache_app.command("path")
+def cache_path() -> None:
+    """Print the basis cache folder ($NPVI_CACHE_DIR, else $XDG_CACHE_HOME/npvi-model/bases,
+    else ~/.cache/npvi-model/bases) and how many entries it holds."""
+    from npvi_model import basis_cache
+
+    folder = basis_cache.cache_dir()
+    entries = [p for p in folder.glob("basis-*.npz") if basis_cache.ENTRY.match(p.name)]
+    console.print(f"{folder} ({len(entries)} entries)", highlight=False, soft_wrap=True)
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every stored basis (only the files the cache wrote; the folder stays)."""
+    from npvi_model import basis_cache
+
+    removed = basis_cache.clear()
+    console.print(
+        f"removed {len(removed)} entries from {basis_cache.cache_dir()}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def _register_commands() -> None:
     """Every command, in the order `npvi --help` lists them; the bodies of run, compare,
     report, check and robust live in their own modules."""
@@ -178,6 +207,7 @@ def _register_commands() -> None:
         ("robust", robust),
     ):
         app.command(name)(command)
+    app.add_typer(cache_app, name="cache")
 
 
 _register_commands()

@@ -106,6 +106,43 @@ def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -
     raise SolveError(status, f"{text}; nothing was written", diagnosis)
 
 
+def _solve_interruptibly(highs) -> None:
+    """Run HiGHS so that Ctrl-C (or SIGTERM, which the CLI turns into one) always stops it.
+
+    highspy runs the solve in a thread and answers Ctrl-C with `cancelSolve`; HiGHS only looks
+    at that request inside its solvers, so a request made during presolve was lost and the run
+    went on to the end as if nothing happened. Here the request is remembered and repeated
+    every 0.2 s until HiGHS stops, and a cancelled solve is reported as interrupted whatever
+    status HiGHS returns (nothing is written)."""
+    import threading
+
+    requested, finished = threading.Event(), threading.Event()
+    cancel = highs.cancelSolve
+
+    def request_cancel():
+        requested.set()
+        return cancel()
+
+    def repeat_cancel():
+        while not finished.wait(0.2):
+            if requested.is_set():
+                cancel()
+
+    highs.cancelSolve = request_cancel  # what highspy calls on Ctrl-C
+    highs.HandleKeyboardInterrupt = True
+    repeater = threading.Thread(target=repeat_cancel, daemon=True)
+    repeater.start()
+    try:
+        highs.solve()
+    except KeyboardInterrupt:
+        requested.set()
+    finally:
+        finished.set()
+        repeater.join()
+    if requested.is_set():
+        raise SolveError("interrupted", "the solve was interrupted (Ctrl-C); nothing was written")
+
+
 def _solve_direct(model, config, tee, limit, compiled, warm_basis, use_cache) -> SolveResult:
     import highspy
 
@@ -130,13 +167,7 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis, use_cache) ->
     if warm_basis is not None and cache_state != "hit":
         highs.setBasis(basis_for(compiled, warm_basis))
     t1 = time.perf_counter()
-    highs.HandleKeyboardInterrupt = True  # Ctrl-C cancels the solve, then we report it
-    try:
-        highs.solve()
-    except KeyboardInterrupt:
-        raise SolveError(
-            "interrupted", "the solve was interrupted (Ctrl-C); nothing was written"
-        ) from None
+    _solve_interruptibly(highs)
     timing["highs"] = time.perf_counter() - t1
     info = highs.getInfo()
     iterations = {

@@ -24,7 +24,7 @@ from npvi_model import analysis
 from npvi_model.report import figures as figs
 from npvi_model.report import fmt, messages
 from npvi_model.report import tables as tabs
-from npvi_model.report.texts import LANGS, TEXTS, t, tech_word
+from npvi_model.report.texts import LANGS, TEXTS, figure_word, t, tech_word
 
 DPI = 100
 EXTRA_SECTION_KEYS = {"key", "title", "text", "figures", "tables"}
@@ -157,20 +157,23 @@ def _sections(
             ReportFigure(
                 f"access_{slug}",
                 f"{t('s_access', lang)}: {name}",
-                figs.fig_access_heatmap(ds, per_path(tables["access_timeline"], name)),
+                figs.fig_access_heatmap(ds, per_path(tables["access_timeline"], name), lang),
             )
         )
         for carrier in [str(c) for c in ds["carrier"].values]:
+            caption = t("fig_supply_caption", lang).format(
+                carrier=figure_word("carrier", carrier, lang), name=name
+            )
             supply.figures.append(
                 ReportFigure(
-                    f"supply_{carrier}_{slug}", f"{carrier}: {name}", figs.fig_supply(ds, carrier)
+                    f"supply_{carrier}_{slug}", caption, figs.fig_supply(ds, carrier, lang)
                 )
             )
         bottlenecks.figures.append(
             ReportFigure(
                 f"bottlenecks_{slug}",
                 f"{t('s_bottlenecks', lang)}: {name}",
-                figs.fig_bottlenecks(name, per_path(tables["bottlenecks"], name)),
+                figs.fig_bottlenecks(name, per_path(tables["bottlenecks"], name), lang=lang),
             )
         )
     access.tables = tabs.access_tables(dict(tables), lang)
@@ -192,7 +195,7 @@ def _sections(
             ReportFigure(
                 "capacity_vs_targets",
                 t("s_capacity", lang),
-                figs.fig_capacity_vs_targets(datasets, names, tables["capacity_vs_targets"]),
+                figs.fig_capacity_vs_targets(datasets, names, tables["capacity_vs_targets"], lang),
             )
         ],
         tabs.capacity_tables(dict(tables), lang),
@@ -205,7 +208,7 @@ def _sections(
             ReportFigure(
                 "emissions",
                 t("s_emissions", lang),
-                figs.fig_emissions(datasets, names, tables["emissions_vs_targets"]),
+                figs.fig_emissions(datasets, names, tables["emissions_vs_targets"], lang),
             )
         ],
         tabs.emissions_tables(dict(tables), lang),
@@ -216,7 +219,9 @@ def _sections(
         [t("s_paths_text", lang)],
         [
             ReportFigure(
-                "path_comparison", t("s_paths", lang), figs.fig_path_comparison(tables["headline"])
+                "path_comparison",
+                t("s_paths", lang),
+                figs.fig_path_comparison(tables["headline"], lang),
             )
         ],
         tabs.paths_tables(dict(tables), lang),
@@ -225,7 +230,7 @@ def _sections(
         "no_regret",
         t("s_no_regret", lang),
         [t("s_no_regret_text", lang)],
-        [ReportFigure("no_regret", t("s_no_regret", lang), figs.fig_no_regret(built))],
+        [ReportFigure("no_regret", t("s_no_regret", lang), figs.fig_no_regret(built, lang))],
         tabs.no_regret_tables(dict(tables), built, lang),
     )
     gaps = Section(

@@ -43,7 +43,8 @@ def three_paths(tmp_path_factory):
 def report_figures(three_paths, lang: str) -> dict[str, Figure]:
     datasets, names, tables = three_paths
     sections = build._sections(datasets, names, tables, tables["no_regret_new"], lang)
-    return {fig.stem: fig.figure for section in sections for fig in section.figures}
+    shown = [fig for section in sections for fig in section.figures]
+    return {f.stem: f.figure if isinstance(f.figure, Figure) else f.figure() for f in shown}
 
 
 def english_words() -> set[str]:

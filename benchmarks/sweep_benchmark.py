@@ -1,12 +1,13 @@
 """Benchmark of `npvi sweep`: re-solve against cold runs, wall time, peak memory, speed-up.
 
-1. Cold: `solve_scenario` of sample 0's variant in a fresh process (inputs, build, Pyomo's
-   HiGHS interface, extract): what `npvi run` costs per variant.
+1. Cold: `solve_scenario` of sample 0's variant in a fresh process (inputs, build, compile,
+   the fast hand-off to HiGHS, extract): what `npvi run` costs per variant.
 2. Re-solve: the first `--resolve-samples` samples solved one after another by one worker
    function in one process (`worker.solve_sample`, persistent HiGHS instance, warm start):
    the mean cost of the warm samples against the cold run is the re-solve / cold ratio.
-3. The sweep of `--samples` samples with `--workers` workers (LocalCluster): wall time and
-   peak memory of each worker process (max RSS).
+3. The sweep of `--samples` samples with `--workers` workers (LocalCluster): wall time, peak
+   memory of each worker process (max RSS) and of the whole process tree (client, scheduler,
+   nannies and workers together, sampled every 0.2 s).
 4. Speed-up: the first `--speedup-samples` samples with 1 worker and with `--workers` workers.
 
 Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
@@ -18,6 +19,7 @@ Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -65,6 +67,39 @@ def _python(code: str, *args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants (client, scheduler, nannies,
+    workers) together, sampled every `every_s` seconds in a background thread (psutil, which
+    dask.distributed depends on): a lower bound of the true peak, within one sampling step."""
+
+    def __init__(self, every_s: float = 0.2) -> None:
+        import threading
+
+        self.every_s, self.peak_mb = every_s, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # ended between listing and reading
+                    total += proc.memory_info().rss
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
     import resource
 
@@ -79,9 +114,10 @@ def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
         Client(cluster) as client,
     ):
         client.run(lambda: None)  # workers up before the clock starts
-        t = time.perf_counter()
-        outcome = run_sweep(sweep_file, out, client=client)
-        wall = time.perf_counter() - t
+        with TreeMemory() as tree:
+            t = time.perf_counter()
+            outcome = run_sweep(sweep_file, out, client=client)
+            wall = time.perf_counter() - t
         rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return {
         "workers": workers,
@@ -90,6 +126,7 @@ def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
         "failed": len(outcome.failed),
         "worker_peak_rss_mb": sorted(round(v) for v in rss.values()),
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "tree_peak_rss_mb": round(tree.peak_mb),
     }
 
 
@@ -110,7 +147,7 @@ def main() -> None:
         spec["design"]["samples"] = args.samples
     if args.hours:
         spec["hours"] = int(args.hours)
-    report: dict = {"sweep": args.sweep, "samples": args.samples, "hours": spec.get("hours")}
+    report: dict = {"sweep_file": args.sweep, "samples": args.samples, "hours": spec.get("hours")}
     with tempfile.TemporaryDirectory() as tmp:
         sweep_file = Path(tmp) / "bench.yaml"
         sweep_file.write_text(yaml.safe_dump(spec))
@@ -146,7 +183,33 @@ def main() -> None:
     path = out / f"sweep-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k not in ("resolve",)}, indent=2))
+    for line in _summary(report):
+        print(line)
     print(f"wrote {path}")
+
+
+def _summary(report: dict) -> list[str]:
+    """The four headline numbers in words."""
+    run = report["sweep"]
+    lines = [
+        f"wall time: {run['done']} samples on {run['workers']} workers in {run['wall_s']} s",
+        f"peak memory: worker max {max(run['worker_peak_rss_mb'])} MB, client "
+        f"{run['client_peak_rss_mb']} MB, whole tree {run['tree_peak_rss_mb']} MB",
+    ]
+    if "resolve_over_cold" in report:
+        lines.append(
+            f"re-solve / cold: {report['resolve_over_cold']} per sample "
+            f"(solve only: {report['warm_solve_over_cold_solve']})"
+        )
+    else:
+        lines.append("re-solve / cold: no warm sample among the re-solve samples")
+    if "speed_up" in report:
+        one, many = report["speed_up_runs"]
+        lines.append(
+            f"speed-up 1 -> {many['workers']} workers: {one['wall_s']} s -> {many['wall_s']} s "
+            f"= {report['speed_up']}"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -160,13 +160,15 @@ def test_variant_scales_every_matched_row(tmp_path):
 
 def test_each_sample_equals_a_separate_run(tmp_path, client):
     """Three samples on 2 workers (so at least one warm re-solve): each sample's headline
-    outputs equal those of `npvi run` on the variant written out as its own scenario file."""
+    outputs equal those of `npvi run` on the variant written out as its own scenario file,
+    the delivery and cost gaps (read from the duals) included."""
     sweep_file = list_sweep(tmp_path / "s")
     out = tmp_path / "out"
     outcome = run_sweep(sweep_file, out, client=client)
     assert sorted(outcome.done) == [0, 1, 2] and not outcome.failed
     result = load_sweep_results(out)
     assert list(result["status"].values) == ["done"] * 3
+    assert float(result["warm_start"].sum()) >= 1  # 3 samples on 2 workers, one structure
     maker = VariantMaker(load_sweep(sweep_file))
     for sample in (0, 1, 2):
         values = {k: float(result[f"input_{k}"].sel(sample=sample)) for k in ("gas", "delay")}
@@ -180,6 +182,9 @@ def test_each_sample_equals_a_separate_run(tmp_path, client):
         got = result.sel(sample=sample)
         assert float(got["objective_eur"]) == pytest.approx(float(alone["objective_eur"]), 1e-7)
         for name in ("unmet", "capacity", "emissions", "emission_gap"):
+            np.testing.assert_allclose(got[name].values, alone[name].values, rtol=1e-6, atol=1e-6)
+        assert {"delivery_gap", "cost_gap"} <= set(alone.data_vars)
+        for name in ("delivery_gap", "cost_gap"):  # the cost gap reads the duals
             np.testing.assert_allclose(got[name].values, alone[name].values, rtol=1e-6, atol=1e-6)
 
 

@@ -59,6 +59,22 @@ class CompiledLP:
     def n_nonzeros(self) -> int:
         return int(self.matrix.nnz)
 
+    def same_pattern(self, other: CompiledLP | None) -> bool:
+        """True when `other` has this LP's structure, so that passing only the numbers that
+        differ (costs, bounds, coefficients, offset) turns `other` into this LP: the same
+        number of rows and columns, the same non-zero positions (the row-wise matrix's row
+        pointers and column indices) and the same objective sense. Row bounds may differ,
+        finite or infinite (a ranged constraint is one row either way). Rows and columns are
+        matched by position: after the changes HiGHS holds exactly this LP, whichever
+        Pyomo components the positions stand for (`constraints`, `columns` map them back)."""
+        return (
+            other is not None
+            and self.matrix.shape == other.matrix.shape
+            and self.maximise == other.maximise
+            and np.array_equal(self.matrix.indptr, other.matrix.indptr)
+            and np.array_equal(self.matrix.indices, other.matrix.indices)
+        )
+
     def nonzeros_per_family(self) -> dict[str, int]:
         """Non-zeros of the matrix per constraint family (Pyomo component name)."""
         per_row = np.diff(self.matrix.indptr)

@@ -1,20 +1,22 @@
 """Re-solve, don't rebuild: one persistent HiGHS instance per model structure.
 
 Variants of one base scenario differ in coefficients, not in structure. `ReSolver.solve`
-compiles the Pyomo model to matrix form (Pyomo's LinearStandardFormCompiler, mixed form: rows
-keep their sense), and compares its sparsity pattern (shape, column pointers, row indices, row
-senses) with the LP that HiGHS holds:
+compiles the Pyomo model with the fast hand-off's compiler (`handoff.compile_lp`: one HiGHS row
+per constraint, a ranged constraint `lo <= a . x <= up` merged into one row, columns ordered by
+first row) and compares its sparsity pattern with the LP that HiGHS holds
+(`CompiledLP.same_pattern`: shape, row pointers, column indices, objective sense):
 
 - same pattern: only the changed numbers are passed (changeColsCost, changeColsBounds,
-  changeRowsBounds, changeCoeff) and HiGHS re-solves from its current basis (a warm start,
-  with primal simplex unless the scenario sets `simplex_strategy`);
-- otherwise (first solve, or a value that changes which coefficients are non-zero) the whole
-  LP is passed (passModel) and solved from scratch.
+  changeRowsBounds, changeCoeff, the objective offset) and HiGHS re-solves from its current
+  basis (a warm start, with primal simplex unless the scenario sets `simplex_strategy`);
+- otherwise (first solve, after a failed solve, or a value that changes which coefficients are
+  non-zero) the model is cleared and the whole LP is passed (`handoff.pass_model`) and solved
+  from scratch, as `npvi run` does.
 
-Rows: a constraint lb <= a x <= ub with both bounds is two rows (one per bound); an equality is
-one row lower = upper = rhs. Its dual (EUR per unit, in the model's money unit) is the sum of
-its rows' duals, as the Pyomo HiGHS interface reports it. Column values go back into the Pyomo
-variables; a variable that appears nowhere takes the bound nearest zero.
+After either, HiGHS holds exactly the compiled LP, so the answer is the LP's optimum. Column
+values go back into the Pyomo variables (`handoff.load_primal`) and each constraint's dual
+(MEUR per unit of its bound, the sign of Pyomo's highs interface) comes from its row
+(`handoff.row_duals`), as in `solve.py`'s direct interface: `extract.py` cannot tell which ran.
 """
 
 from __future__ import annotations
@@ -26,118 +28,43 @@ import numpy as np
 import pyomo.environ as pyo
 
 from npvi_model.errors import SolveError
+from npvi_model.handoff import CompiledLP, compile_lp, load_primal, pass_model, row_duals
 from npvi_model.scenario import SolverConfig
-from npvi_model.solve import highs_options
+from npvi_model.solver_options import apply_options, highs_options
 
-INF = float("inf")
 #: HiGHS simplex strategies: a cold solve keeps HiGHS's default (dual); a warm re-solve uses
 #: primal simplex, as the previous basis stays primal feasible when only costs change
 #: (measured on the example sweep, 3 days: 2,600 iterations against 7,100 with dual)
 DUAL, PRIMAL = 1, 4
 
 
-@dataclass
-class MatrixLP:
-    """An LP in column-wise matrix form, with its Pyomo rows and columns."""
-
-    cost: np.ndarray
-    offset: float
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    start: np.ndarray
-    index: np.ndarray
-    value: np.ndarray
-    senses: np.ndarray
-    rows: list
-    columns: list
-
-    def same_pattern(self, other: MatrixLP | None) -> bool:
-        return (
-            other is not None
-            and len(self.cost) == len(other.cost)
-            and len(self.row_lower) == len(other.row_lower)
-            and np.array_equal(self.start, other.start)
-            and np.array_equal(self.index, other.index)
-            and np.array_equal(self.senses, other.senses)
-        )
+def _changed(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Positions where two arrays of equal length differ (int32, as highspy expects them)."""
+    return np.flatnonzero(old != new).astype(np.int32)
 
 
-def compile_lp(model: pyo.ConcreteModel) -> MatrixLP:
-    """The model as a matrix LP (rows keep their sense; the objective is minimised)."""
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
-    form = LinearStandardFormCompiler().write(model, mixed_form=True)
-    A = form.A.tocsc()
-    rhs = np.asarray(form.rhs, dtype=float)
-    senses = np.array([r.bound_type for r in form.rows], dtype=np.int8)
-    row_lower = np.where(senses <= 0, rhs, -INF)  # 0: equality, -1: lower bound
-    row_upper = np.where(senses >= 0, rhs, INF)  # +1: upper bound
-    bounds = np.array([v.bounds for v in form.columns], dtype=object).reshape(-1, 2)
-    col_lower = np.array([-INF if b is None else b for b in bounds[:, 0]], dtype=float)
-    col_upper = np.array([INF if b is None else b for b in bounds[:, 1]], dtype=float)
-    cost = np.asarray(form.c.toarray()[0] if form.c.shape[0] else np.zeros(A.shape[1]))
-    return MatrixLP(
-        cost=cost.astype(float),
-        offset=float(form.c_offset[0]) if len(form.c_offset) else 0.0,
-        col_lower=col_lower,
-        col_upper=col_upper,
-        row_lower=row_lower,
-        row_upper=row_upper,
-        start=A.indptr.astype(np.int32),
-        index=A.indices.astype(np.int32),
-        value=A.data.astype(float),
-        senses=senses,
-        rows=[r.constraint for r in form.rows],
-        columns=list(form.columns),
-    )
-
-
-def _pass_whole(highs, lp: MatrixLP) -> None:
-    import highspy
-
-    model = highspy.HighsLp()
-    model.num_col_ = len(lp.cost)
-    model.num_row_ = len(lp.row_lower)
-    model.col_cost_ = lp.cost
-    model.col_lower_ = lp.col_lower
-    model.col_upper_ = lp.col_upper
-    model.row_lower_ = lp.row_lower
-    model.row_upper_ = lp.row_upper
-    model.offset_ = lp.offset
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = lp.start
-    model.a_matrix_.index_ = lp.index
-    model.a_matrix_.value_ = lp.value
-    highs.passModel(model)
-
-
-def _pass_changes(highs, old: MatrixLP, new: MatrixLP) -> int:
-    """Pass only the numbers that differ; return how many."""
-    n = 0
-    idx = np.flatnonzero(old.cost != new.cost)
+def pass_changes(highs, old: CompiledLP, new: CompiledLP) -> int:
+    """Turn the LP `old` that `highs` holds into `new` (same pattern) by passing only the
+    numbers that differ; return how many (costs + column bounds + row bounds + coefficients)."""
+    idx = _changed(old.cost, new.cost)
     if len(idx):
-        highs.changeColsCost(len(idx), idx.astype(np.int32), new.cost[idx])
-    n += len(idx)
-    idx = np.flatnonzero((old.col_lower != new.col_lower) | (old.col_upper != new.col_upper))
+        highs.changeColsCost(len(idx), idx, new.cost[idx])
+    n = len(idx)
+    idx = np.union1d(_changed(old.col_lower, new.col_lower), _changed(old.col_upper, new.col_upper))
+    idx = idx.astype(np.int32)
     if len(idx):
-        highs.changeColsBounds(
-            len(idx), idx.astype(np.int32), new.col_lower[idx], new.col_upper[idx]
-        )
+        highs.changeColsBounds(len(idx), idx, new.col_lower[idx], new.col_upper[idx])
     n += len(idx)
-    idx = np.flatnonzero((old.row_lower != new.row_lower) | (old.row_upper != new.row_upper))
+    idx = np.union1d(_changed(old.row_lower, new.row_lower), _changed(old.row_upper, new.row_upper))
+    idx = idx.astype(np.int32)
     if len(idx):
-        highs.changeRowsBounds(
-            len(idx), idx.astype(np.int32), new.row_lower[idx], new.row_upper[idx]
-        )
+        highs.changeRowsBounds(len(idx), idx, new.row_lower[idx], new.row_upper[idx])
     n += len(idx)
-    changed = np.flatnonzero(old.value != new.value)
-    if len(changed):
-        cols = np.searchsorted(new.start, changed, side="right") - 1
-        for k, j in zip(changed, cols, strict=True):
-            highs.changeCoeff(int(new.index[k]), int(j), float(new.value[k]))
-    n += len(changed)
+    entries = _changed(old.matrix.data, new.matrix.data)  # row-wise: entry k is in row r with
+    rows = np.searchsorted(new.matrix.indptr, entries, side="right") - 1  # indptr[r] <= k
+    for k, row in zip(entries, rows, strict=True):
+        highs.changeCoeff(int(row), int(new.matrix.indices[k]), float(new.matrix.data[k]))
+    n += len(entries)
     if new.offset != old.offset:
         highs.changeObjectiveOffset(new.offset)
     return n
@@ -155,53 +82,45 @@ class ReSolveResult:
 
 
 class ReSolver:
-    """A persistent HiGHS instance and the LP it holds."""
+    """A persistent HiGHS instance and the compiled LP it holds."""
 
     def __init__(self) -> None:
         import highspy
 
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
-        self.lp: MatrixLP | None = None
+        self.lp: CompiledLP | None = None
 
     def solve(self, model: pyo.ConcreteModel, config: SolverConfig) -> ReSolveResult:
+        import highspy
+
         t0 = time.perf_counter()
         lp = compile_lp(model)
         t1 = time.perf_counter()
         options = highs_options(config)
-        options.update(time_limit=config.time_limit_s, threads=config.threads)
-        warm = lp.same_pattern(self.lp)
+        options.update(time_limit=float(config.time_limit_s), threads=config.threads)
+        held, self.lp = self.lp, None  # None until HiGHS holds `lp` and solved it optimally
+        warm = lp.same_pattern(held)
         if config.algorithm == "simplex" and "simplex_strategy" not in config.options:
             options["simplex_strategy"] = PRIMAL if warm else DUAL
-        changed = _pass_changes(self.highs, self.lp, lp) if warm else -1
-        if not warm:
+        if warm:
+            changed = pass_changes(self.highs, held, lp)
+        else:
+            changed = -1
             self.highs.clearModel()
-            _pass_whole(self.highs, lp)
-        for key, value in options.items():
-            self.highs.setOptionValue(key, value)
+            pass_model(self.highs, lp)
+        self.highs.resetOptions()  # this solve's options only, none left from the last one
+        apply_options(self.highs, options)
         self.highs.run()
-        self.lp = lp
         status = self.highs.getModelStatus()
-        if status != self.highs.getModelStatus().__class__.kOptimal:
-            self.lp = None  # the next solve starts clean
+        if status != highspy.HighsModelStatus.kOptimal:  # the next solve starts clean
             text = self.highs.modelStatusToString(status)
             raise SolveError("not_optimal", f"HiGHS: {text}; nothing was written")
+        self.lp = lp
         solution = self.highs.getSolution()
-        _load(lp, np.asarray(solution.col_value), model)
-        duals: dict = {}
-        for con, dual in zip(lp.rows, solution.row_dual, strict=True):
-            duals[con] = duals.get(con, 0.0) + float(dual)
+        load_primal(lp, solution.col_value)
+        duals = row_duals(lp, solution.row_dual)
         objective = float(self.highs.getInfo().objective_function_value)
         return ReSolveResult(
             objective, duals, warm, changed, t1 - t0, time.perf_counter() - t1, options
         )
-
-
-def _load(lp: MatrixLP, values: np.ndarray, model: pyo.ConcreteModel) -> None:
-    for var, x in zip(lp.columns, values, strict=True):
-        var.set_value(float(x), skip_validation=True)
-    for var in model.component_data_objects(pyo.Var, active=True):
-        if var.value is None:  # appears in no row and not in the objective
-            lb, ub = var.bounds
-            x = 0.0 if lb is None else max(0.0, lb)
-            var.set_value(x if ub is None else min(x, ub), skip_validation=True)

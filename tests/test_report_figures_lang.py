@@ -89,6 +89,26 @@ def test_dutch_report_figures_are_labelled_in_dutch(three_paths):
     assert "jaar" in figure_labels(figures["path_comparison"])
 
 
+def test_dutch_figures_write_a_decimal_comma(three_paths):
+    """The access heat map's colour bar runs 0 to 1 in steps of 0.2: in Dutch its ticks read
+    0,0 0,2 ... 1,0; its year and cluster ticks (named) stay as they are; English keeps
+    the point."""
+    ticks = {}
+    for lang in ("en", "nl"):
+        fig = report_figures(three_paths, lang)["access_domestic"]
+        fig.canvas.draw()
+        colour_bar, heat_map = fig.axes[-1], fig.axes[0]
+        ticks[lang] = [label.get_text() for label in colour_bar.get_yticklabels()]
+        assert [label.get_text() for label in heat_map.get_xticklabels()] == [
+            "2025",
+            "2030",
+            "2035",
+            "2050",
+        ]
+    assert ticks["en"][:2] == ["0.0", "0.2"] and ticks["en"][-1] == "1.0"
+    assert ticks["nl"] == [text.replace(".", ",") for text in ticks["en"]]
+
+
 def test_english_figures_keep_their_labels(three_paths):
     """English labels are the figures' labels from before the table: cause labels are
     `analysis.CAUSE_LABELS`, units per year, and the source ids with spaces."""

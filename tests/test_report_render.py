@@ -48,3 +48,29 @@ def test_an_error_building_a_figure_is_raised():
 def test_few_figures_are_drawn_in_the_main_process():
     assert default_jobs(0) == 1 and default_jobs(2) == 1
     assert 1 <= default_jobs(20) <= 4
+
+
+def figure_if_sigterm_kills() -> object:
+    """A figure, drawn only where SIGTERM has its default action (it ends the process)."""
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        raise RuntimeError("SIGTERM handler inherited by the worker")
+    return line_figure(1.0)
+
+
+def test_workers_die_on_sigterm_whatever_the_main_process_does():
+    """`npvi` turns SIGTERM into KeyboardInterrupt in its process; a worker that inherited
+    that handler once caught the pool's SIGTERM while holding the queue lock and the report
+    never finished. Workers must keep SIGTERM's default action."""
+    import signal
+
+    def as_ctrl_c(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, as_ctrl_c)
+    try:
+        images = render_figures([figure_if_sigterm_kills] * 4, dpi=50, jobs=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert len(images) == 4

@@ -18,6 +18,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from npvi_model import analysis
 from npvi_model.report.texts import TEXTS, figure_word, t
@@ -81,6 +82,25 @@ def path_style(i: int) -> dict:
 def new_figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
+    return fig
+
+
+class DecimalCommaFormatter(ScalarFormatter):
+    """Matplotlib's default tick numbers with a decimal comma (Dutch: 2,5 rather than 2.5)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def in_language(fig: Figure, lang: str) -> Figure:
+    """`fig` with its numeric tick labels written the `lang` way: in Dutch a decimal comma on
+    every axis that shows matplotlib's default numbers (named ticks, such as years or clusters
+    set as labels, are left as they are). English figures are returned unchanged."""
+    if lang == "nl":
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(DecimalCommaFormatter())
     return fig
 
 
@@ -174,7 +194,7 @@ def fig_supply(ds: xr.Dataset, carrier: str, lang: str = "en") -> Figure:
             name=analysis.scenario_name(ds),
         )
     )
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame, lang: str = "en") -> Figure:
@@ -208,7 +228,7 @@ def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame, lang: str = "en")
     fig.suptitle(
         t("fig_access_title", lang).format(name=analysis.scenario_name(ds), threshold=f"{thr:.0%}")
     )
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_capacity_vs_targets(
@@ -240,7 +260,7 @@ def fig_capacity_vs_targets(
         if k == 0:
             ax.legend(fontsize=8)
     fig.suptitle(t("fig_capacity_title", lang))
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = "en") -> Figure:
@@ -253,7 +273,7 @@ def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = 
         ax.text(0.5, 0.5, t("fig_no_limit_binds", lang), ha="center", va="center")
         ax.set_axis_off()
         fig.suptitle(t("fig_bottlenecks_none_title", lang).format(name=name))
-        return fig
+        return in_language(fig, lang)
     heights = [max(1.5, 0.32 * (ranking["limit_unit"] == u).sum() + 1) for u in units]
     fig = new_figure(8, sum(heights) + 0.8)
     axes = fig.subplots(len(units), 1, squeeze=False, height_ratios=heights)[:, 0]
@@ -266,7 +286,7 @@ def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = 
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(t("fig_bottlenecks_title", lang).format(name=name))
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_emissions(
@@ -306,7 +326,7 @@ def fig_emissions(
             ax.set_ylabel(t("fig_per_year", lang).format(unit="Mt CO2"))
             ax.legend(fontsize=7)
     fig.suptitle(t("fig_emissions_title", lang))
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_path_comparison(headline: pd.DataFrame, lang: str = "en") -> Figure:
@@ -326,7 +346,7 @@ def fig_path_comparison(headline: pd.DataFrame, lang: str = "en") -> Figure:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(t("fig_paths_title", lang))
-    return fig
+    return in_language(fig, lang)
 
 
 def fig_no_regret(no_regret_built: pd.DataFrame, lang: str = "en") -> Figure:
@@ -358,4 +378,4 @@ def fig_no_regret(no_regret_built: pd.DataFrame, lang: str = "en") -> Figure:
         ax.set_ylabel(t("fig_new_capacity_every_path", lang))
         ax.legend(fontsize=8)
     fig.suptitle(t("fig_no_regret_title", lang))
-    return fig
+    return in_language(fig, lang)

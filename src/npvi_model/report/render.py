@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -83,8 +84,24 @@ def render_figures(
     if jobs == 1 or len(figures) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [render_one(fig, dpi, svg) for fig in figures]
     _figures, _settings = figures, (dpi, svg)
+    pool = multiprocessing.get_context("fork").Pool(
+        min(jobs, len(figures)), initializer=_worker_signals
+    )
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(figures))) as pool:
-            return pool.map(_render_at, range(len(figures)), chunksize=1)
+        images = pool.map(_render_at, range(len(figures)), chunksize=1)
+        pool.close()  # the workers leave by themselves once the work is done
+        return images
+    except BaseException:  # an error, Ctrl-C or SIGTERM in the main process: stop the workers
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _figures = ()
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C to the main process and dies on SIGTERM (the main process's
+    handler, which `npvi` installs, would otherwise be inherited: a worker stopped while it
+    holds the pool's queue lock, and `terminate` waited for it for ever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -63,8 +63,12 @@ def model_fingerprint(model: pyo.ConcreteModel, compiled: CompiledLP | None = No
     """Counts of variables, constraints and non-zeros per family (component), and in total.
 
     Non-zeros come from `compiled` (the matrix the solver gets, so no second compile); without
-    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows."""
-    variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
+    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows.
+    Variables fixed while building (constants: no column in the LP) are not counted."""
+    variables = {
+        v.local_name: sum(not x.fixed for x in v.values())
+        for v in model.component_objects(pyo.Var, active=True)
+    }
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
     }

@@ -35,15 +35,16 @@ def compare(
     try:
         check_output(out, "comparison", force, folders)
         require_results(folders)
-        tables = analysis.write_comparison(folders, out, force=force)
+        datasets = [analysis.load_results(d) for d in analysis.find_result_dirs(folders)]
+        tables = analysis.comparison_tables(datasets)  # once: written, then printed
+        written = analysis.write_comparison(folders, out, force=force, tables=tables)
     except InputError as err:
         fail_input(err)
     except KeyboardInterrupt:
         fail_interrupted("nothing half-written was left")
-    datasets = [analysis.load_results(f) for f in folders]
     shown = Console(width=max(console.width, 200)) if wide else console
-    analysis.print_comparison(analysis.comparison_tables(datasets), shown)
-    console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
+    analysis.print_comparison(tables, shown)
+    console.print(f"[green]wrote[/green] {len(written)} tables to {out}", highlight=False)
 
 
 def report(

@@ -325,7 +325,7 @@ ATTRIBUTES = {
     "scenario_files": "JSON: the extends chain, root first",
     "provenance": "JSON: for every scenario value, the file that set it",
     "data_overrides_applied": "JSON: each data override applied (table, row, column, old, new)",
-    "input_sha256": "SHA-256 of all data files read and the resolved scenario",
+    "input_sha256": "SHA-256 of the data tables read, the hourly series used and the scenario",
     "versions": "JSON: npvi_model, Pyomo, highspy, xarray, Python versions",
     "solver_options": "JSON: the HiGHS options used",
     "solver_status": "optimal (runs with another status write nothing)",

@@ -24,7 +24,11 @@ def main() -> int:
     t1 = time.perf_counter()
     model = build_model(inputs)
     t2 = time.perf_counter()
-    n_vars = sum(len(v) for v in model.component_objects(ctype=None) if v.ctype.__name__ == "Var")
+    n_vars = sum(  # fixed variables are constants: no column in the LP
+        sum(not x.fixed for x in v.values())
+        for v in model.component_objects(ctype=None)
+        if v.ctype.__name__ == "Var"
+    )
     n_cons = sum(
         len(c) for c in model.component_objects(ctype=None) if c.ctype.__name__ == "Constraint"
     )

@@ -116,6 +116,7 @@ def run_case(name: str, tmp: Path) -> dict:
     out = tmp / name
     cmd = [sys.executable, "-m", "npvi_model.cli", "run", *files, "--out", str(out)]
     cmd += ["--allow-outside-extends"] + (["--hours", hours] if hours else [])
+    cmd += ["--jobs", "1", "--no-cache"]  # one process, every solve cold: comparable cases
     proc, wall, peak_mb = measured(cmd)
     case = {"case": name, "exit": proc.returncode, "wall_s": round(wall, 1)}
     case["peak_tree_pss_mb"] = round(peak_mb["tree"])

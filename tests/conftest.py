@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,33 @@ from npvi_model.check import run_check, shipped_scenarios
 from npvi_model.scenario import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_basis_cache(tmp_path_factory) -> Path:
+    """The session's own basis cache (`NPVI_CACHE_DIR`), never the developer's own
+    `~/.cache/npvi-model/bases`: a stored basis from an earlier run cannot make a test pass or
+    fail. Session scope and autouse, so it is set before the session fixtures solve (the
+    regression check of `shipped_results` solves cold anyway: `run_check`)."""
+    folder = tmp_path_factory.mktemp("basis-cache")
+    previous = os.environ.get("NPVI_CACHE_DIR")
+    os.environ["NPVI_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("NPVI_CACHE_DIR", None)
+    else:
+        os.environ["NPVI_CACHE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_basis_cache(private_basis_cache, tmp_path_factory, monkeypatch) -> Path:
+    """Each test starts with an empty basis cache of its own: a solve in one test never starts
+    from a basis another test stored."""
+    folder = tmp_path_factory.mktemp("basis-cache-test")
+    monkeypatch.setenv("NPVI_CACHE_DIR", str(folder))
+    return folder
+
+
 REFERENCE_DIR = ROOT / "tests" / "reference"
 PATHS = ("domestic", "import_intermediates", "reduced_base")
 

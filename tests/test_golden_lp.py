@@ -104,14 +104,16 @@ def tiny_instance():
 
 
 def family_lp_text() -> dict[str, str]:
-    """Build the tiny model family by family; return each family's LP blocks as text."""
+    """Build the tiny model family by family; return each family's LP blocks as text, with
+    the finite upper bounds of the variables the family adds (limits written as bounds)."""
     m = pyo.ConcreteModel(name="golden")
     core.add_sets(m, tiny_instance())
     owner: dict[str, str] = {}
+    kinds = (pyo.Constraint, pyo.Objective, pyo.Var)
     for family, add in FAMILIES.items():
-        before = {c.local_name for c in m.component_objects((pyo.Constraint, pyo.Objective))}
+        before = {c.local_name for c in m.component_objects(kinds)}
         add(m)
-        for comp in m.component_objects((pyo.Constraint, pyo.Objective)):
+        for comp in m.component_objects(kinds):
             if comp.local_name not in before:
                 owner[comp.local_name] = family
     path = GOLDEN.parent / "_golden_tmp.lp"
@@ -121,6 +123,16 @@ def family_lp_text() -> dict[str, str]:
     finally:
         path.unlink(missing_ok=True)
     blocks: dict[str, list[str]] = {f: [] for f in FAMILIES}
+    text, _, bounds_section = text.partition("\nbounds\n")
+    bounds: dict[str, list[str]] = {f: [] for f in FAMILIES}
+    for line in bounds_section.splitlines():
+        parts = line.split()  # "lower <= name(index) <= upper"
+        var = parts[2].split("(")[0] if len(parts) == 5 else ""
+        if var in owner and parts[4] != "+inf":  # limits written as variable bounds
+            bounds[owner[var]].append(line.strip())
+    for family, lines in bounds.items():
+        if lines:
+            blocks[family].append("bounds:\n" + "\n".join(lines))
     for block in text.split("\n\n"):
         lines = block.strip().splitlines()
         if not lines:

@@ -285,3 +285,51 @@ def test_wind_is_landed_where_it_is_used_within_landing_limits():
     values = res["limit_marginal_value"].sel(year=2030)
     assert float(values.sel(limit="offshore_wind_landing:A")) == pytest.approx(438_000.0)
     assert "national_offshore_wind:NL" not in set(res["limit"].values)
+
+
+def test_capacity_is_a_variable_with_one_defining_row():
+    """Years 2025, 2035, 2045 (weights 1). Grid 10 GW at price 0; H2 demand 1 GW flat
+    (8.76 TWh); an electrolyser (efficiency 0.5) of 1 GW exists in 2025 and 2035 and is gone in
+    2045; new ones (capex 1500 EUR/kW, life 15 yr, WACC 0: annuity 1500 / 15 = 100 MEUR per GW
+    per year in service) may be built from 2035.
+
+    capacity[2025] has no build in service: it is the constant 1 GW (fixed, no row), so 2 GW of
+    input cannot be had: 1 GW in -> 0.5 GW H2, 0.5 GW grey: 4380 GWh x 50 EUR/MWh = 219 MEUR.
+    capacity[2035] = 1 + new[2035] and capacity[2045] = 0 + new[2035] + new[2045] (the 2035
+    vintage serves 2035 <= y < 2050): both need 2 GW. new[2035] = 1 and new[2045] = 1 costs
+    100 (2035) + 2 x 100 (2045) = 300 MEUR; new[2035] = 2 would cost 200 + 200 = 400 MEUR.
+    Total 219 + 300 = 519 MEUR. One more GW of existing capacity in 2045 saves new[2045]:
+    100 MEUR, the dual of capacity_definition[2045]; in 2035 it saves a GW of the 2035 vintage
+    (2 x 100) but needs a GW more of the 2045 one (100): also 100 MEUR.
+    """
+    ely = "electrolyser:A"
+    ds = micro_inputs(
+        years=(2025, 2035, 2045),
+        slice_weights=(8760.0,),
+        wind_cf=(0.0,),
+        assets=[
+            {"tech": "grid_connection", "loc": "A", "existing": 10.0},
+            {
+                "tech": "electrolyser",
+                "loc": "A",
+                "existing": {2025: 1.0, 2035: 1.0},
+                "max_new": 10.0,
+                "earliest": 2035,
+                "capex": 1500.0,
+                "lifetime": 15.0,
+            },
+        ],
+    )
+    ds["hydrogen_demand_twh"][:] = 8.76
+    m, duals = solve_micro(ds)
+    assert m.capacity[ely, 2025].fixed and val(m.capacity, ely, 2025) == 1.0
+    assert list(m.capacity_definition) == [(ely, 2035), (ely, 2045)]
+    assert not m.capacity[ely, 2035].fixed
+    assert val(m.new_capacity, ely, 2035) == pytest.approx(1.0)
+    assert val(m.new_capacity, ely, 2045) == pytest.approx(1.0)
+    assert val(m.capacity, ely, 2035) == pytest.approx(2.0)
+    assert val(m.capacity, ely, 2045) == pytest.approx(2.0)
+    assert val(m.h2_fallback, "A", 2025, 0) == pytest.approx(0.5)
+    assert m.total_cost() == pytest.approx(519.0)
+    for y in (2035, 2045):
+        assert abs(duals[m.capacity_definition[ely, y]]) == pytest.approx(100.0)

@@ -135,3 +135,28 @@ def test_results_attrs_describe_the_run(runs):
     assert attrs["solver_status"] == "optimal"
     assert attrs["solver_termination"] == "convergenceCriteriaSatisfied"
     assert json.loads(attrs["scenario_files"])[-1].endswith("a.yaml")
+
+
+def test_input_sha256_follows_the_hourly_series(tmp_path):
+    """A changed hourly value (one hour of the offshore wind series used) changes input_sha256;
+    the data tables alone (data_sha256) do not see it."""
+    import shutil
+
+    import pandas as pd
+
+    from npvi_model.inputs import build_inputs
+    from npvi_model.scenario import resolve
+
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    resolved = resolve(root / "scenarios" / "domestic.yaml")
+    before = build_inputs(resolved, data).attrs
+    path = data / "timeseries" / "nl_wind_offshore_cf_hourly.csv"
+    table = pd.read_csv(path)
+    column = f"wy{resolved.scenario.time.weather_year}"
+    table.loc[100, column] = 0.5 if table.loc[100, column] != 0.5 else 0.4
+    table.to_csv(path, index=False)
+    after = build_inputs(resolved, data).attrs
+    assert after["data_sha256"] == before["data_sha256"]
+    assert after["input_sha256"] != before["input_sha256"]

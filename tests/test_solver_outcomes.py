@@ -132,3 +132,50 @@ def test_interrupt_during_solve(tmp_path):
     # no result folder, not even a hidden temporary one
     assert not (out / "long_run").exists()
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_cancel_that_highs_ignores_still_counts_as_interrupted():
+    """Ctrl-C during HiGHS's presolve: highspy calls `cancelSolve`, but HiGHS only reads the
+    request inside its solvers, and the solve can end 'optimal'. The run must still stop as
+    interrupted (exit 130, nothing written), and the request is repeated until HiGHS stops."""
+    import pytest
+
+    from npvi_model.errors import SolveError
+    from npvi_model.solve import _solve_interruptibly
+
+    class PresolveThatIgnoresCancel:
+        HandleKeyboardInterrupt = False
+
+        def __init__(self):
+            self.cancels = 0
+
+        def cancelSolve(self):  # noqa: N802 (highspy's name)
+            self.cancels += 1
+
+        def solve(self):
+            self.cancelSolve()  # what highspy does when Ctrl-C arrives
+            time.sleep(0.5)  # the solve goes on; the request is repeated meanwhile
+
+    highs = PresolveThatIgnoresCancel()
+    with pytest.raises(SolveError) as err:
+        _solve_interruptibly(highs)
+    assert err.value.status == "interrupted"
+    assert highs.cancels >= 2  # the first request, and at least one repeat
+
+
+def test_a_solve_without_ctrl_c_is_not_interrupted():
+    from npvi_model.solve import _solve_interruptibly
+
+    class Quiet:
+        HandleKeyboardInterrupt = False
+        cancels = 0
+
+        def cancelSolve(self):  # noqa: N802 (highspy's name)
+            self.cancels += 1
+
+        def solve(self):
+            time.sleep(0.3)
+
+    highs = Quiet()
+    _solve_interruptibly(highs)
+    assert highs.cancels == 0

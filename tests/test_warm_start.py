@@ -19,6 +19,7 @@ def test_the_optimal_basis_of_the_same_model_needs_no_iteration():
     reaches HiGHS column for column and row for row."""
     resolved = resolve(ROOT / "scenarios" / "domestic.yaml")
     resolved.scenario.solver.warm_start = True
+    resolved.scenario.solver.basis_cache = False  # the warm start alone, not the cache
     warm_starts: dict = {}
     _, cold = solve_scenario(resolved, hours="1", warm_starts=warm_starts)
     _, again = solve_scenario(resolved, hours="1", warm_starts=warm_starts)
@@ -36,6 +37,7 @@ def test_second_path_starts_from_the_first_ones_basis():
     first = resolve(ROOT / "scenarios" / "domestic.yaml")
     second = resolve(ROOT / "scenarios" / "import_intermediates.yaml")
     second.scenario.solver.warm_start = True
+    second.scenario.solver.basis_cache = False  # else the second solve of it would hit
     _, cold = solve_scenario(second, hours="2")
     assert not cold["solver"]["warm_start"]
     warm_starts: dict = {}
@@ -50,6 +52,7 @@ def test_warm_start_off_by_option():
     """`solver.warm_start: false` solves cold even with a basis at hand."""
     resolved = resolve(ROOT / "scenarios" / "domestic.yaml")
     resolved.scenario.solver.warm_start = False
+    resolved.scenario.solver.basis_cache = False
     warm_starts: dict = {}
     solve_scenario(resolved, hours="1", warm_starts=warm_starts)
     _, again = solve_scenario(resolved, hours="1", warm_starts=warm_starts)

@@ -1,5 +1,8 @@
 """The `npvi` command line: validate, run, compare, report, check, and data helpers.
 
+This module holds the app, the small commands and the entry point; `cli_run.py` holds `run`,
+`cli_results.py` compare, report and check, `cli_common.py` what they share.
+
 Exit codes: 0 success; 1 a regression check found differences; 2 bad input; 3 the solver did
 not reach an optimal solution; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
@@ -7,15 +10,33 @@ not reach an optimal solution; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from npvi_model.errors import InputError, Problem, SolveError
+from npvi_model.cli_common import (
+    SET_HELP,
+    console,
+    err_console,
+    fail_input,
+    fail_interrupted,
+    interrupt_code,
+    is_day_count,
+    on_sigterm,
+    option_problem,
+    overrides,
+    terminated,
+)
+from npvi_model.errors import InputError
+
+# the names other modules and scripts use
+_fail_input, _fail_interrupted, _interrupt_code = fail_input, fail_interrupted, interrupt_code
+_on_sigterm, _overrides, _is_day_count, _option_problem = (
+    on_sigterm,
+    overrides,
+    is_day_count,
+    option_problem,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -23,8 +44,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="npvi-model: confront industrial energy demand with supply, 2025-2050.",
 )
-console = Console(stderr=False)
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -51,28 +70,6 @@ def _every_command(
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
-def _overrides(items: list[str] | None) -> dict:
-    from npvi_model.scenario import parse_set_options
-
-    try:
-        return parse_set_options(items or [])
-    except InputError as err:
-        _fail_input(err)
-        raise  # pragma: no cover - _fail_input exits
-
-
-SET_HELP = "change a scenario value, e.g. --set parameters.discount_rate=0.05 (repeatable)"
-
-
-def _fail_input(err: InputError) -> None:
-    for problem in err.problems:
-        err_console.print(
-            f"[red]error[/red] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True
-        )
-    raise typer.Exit(2)
-
-
-@app.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="scenario YAML files"),
     data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
@@ -99,330 +96,6 @@ def validate(
         _fail_input(InputError(problems))
 
 
-@app.command()
-def run(
-    files: list[Path] = typer.Argument(..., help="scenario YAML files"),
-    out: Path = typer.Option(Path("results"), help="output folder"),
-    hours: str = typer.Option(None, help="'full' for 8760 h, or a number of representative days"),
-    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
-    allow_outside_extends: bool = typer.Option(
-        False, "--allow-outside-extends", help="allow extends outside the folder"
-    ),
-    tee: bool = typer.Option(False, "--tee", help="show the HiGHS log"),
-    set_: list[str] = typer.Option(None, "--set", help=SET_HELP),
-    wide: bool = typer.Option(
-        False, "--wide", help="print the headline table wider than 80 columns"
-    ),
-    force: bool = typer.Option(
-        False,
-        "--force",
-        help="replace npvi-made folders of another kind (never a folder npvi did not make)",
-    ),
-) -> None:
-    """Solve scenarios and write one result folder per scenario."""
-    from npvi_model.headline import headline_tables, run_targets
-    from npvi_model.pipeline import check_run_output, run_scenario
-    from npvi_model.results_io import load_summary
-
-    if hours is not None and hours != "full" and not _is_day_count(hours):
-        _fail_input(
-            InputError(
-                [_option_problem("--hours", hours, "expected 'full' or a number of days 1-365")]
-            )
-        )
-    overrides = _overrides(set_)
-    folders = []
-    warm_starts: dict = {}  # the last optimal basis: each path starts from the previous one
-    try:
-        # check every scenario and the output folders before solving any: bad input writes
-        # nothing and costs no solve time
-        from npvi_model.scenario import resolve
-
-        names, problems = [], []
-        for path in files:
-            try:
-                resolved = resolve(path, allow_outside=allow_outside_extends, overrides=overrides)
-                names.append(resolved.scenario.name)
-                if len(files) > 1:
-                    from npvi_model.data_io import default_data_dir
-                    from npvi_model.inputs import build_inputs
-
-                    build_inputs(resolved, data_dir or default_data_dir())
-            except InputError as err:
-                problems += err.problems
-        seen: dict[str, Path] = {}
-        for path, name in zip(files, names, strict=False) if not problems else ():
-            if name in seen:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "name",
-                        f"value {name!r}: {seen[name]} has the same name; both would write "
-                        f"the folder {name}",
-                    )
-                )
-            seen.setdefault(name, path)
-        if problems:
-            _fail_input(InputError(problems))
-        check_run_output(out, names, force)
-        for k, path in enumerate(files, start=1):
-            prefix = f"{k} of {len(files)}: {path.name}"
-            started = time.monotonic()
-            with console.status(f"{prefix}: starting") as status:
-                folder = run_scenario(
-                    path,
-                    out,
-                    data_dir=data_dir,
-                    hours=hours,
-                    allow_outside=allow_outside_extends,
-                    progress=lambda msg, p=prefix, t0=started: status.update(
-                        f"{p}: {msg} ({time.monotonic() - t0:.0f} s)"
-                    ),
-                    tee=tee,
-                    warm_starts=warm_starts,
-                    overrides=overrides,
-                    force=force,
-                )
-            console.print(
-                f"[green]solved[/green] {prefix} in {time.monotonic() - started:.0f} s -> {folder}",
-                highlight=False,
-            )
-            folders.append(folder)
-    except InputError as err:
-        _fail_input(err)
-    except SolveError as err:
-        err_console.print(
-            f"[red]solver: {err.status}[/red] {escape(str(err))}", highlight=False, soft_wrap=True
-        )
-        for line in err.diagnosis:
-            err_console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(_interrupt_code() if err.status == "interrupted" else 3) from None
-    except KeyboardInterrupt:
-        _fail_interrupted("nothing half-written was left")
-    for folder in folders:
-        _print_headline(load_summary(folder))
-    if folders:
-        for table in headline_tables(
-            [load_summary(f) for f in folders], [run_targets(f) for f in folders], wide=wide
-        ):
-            console.print(table)
-
-
-def _is_day_count(text: str) -> bool:
-    """True for plain ASCII digits 1-365 ('²' and other Unicode digits are refused)."""
-    return text.isascii() and text.isdigit() and 1 <= int(text) <= 365
-
-
-def _option_problem(option: str, value: str, expected: str):
-    from npvi_model.errors import Problem
-
-    return Problem("command line", option, f"value {value!r}: {expected}")
-
-
-def _print_headline(summary: dict) -> None:
-    years = summary["years"]
-    table = Table(
-        title=f"{summary['scenario']}: system cost {summary['objective_eur'] / 1e9:,.1f} "
-        "bn EUR (discounted)",
-        title_justify="left",
-    )
-    table.add_column("year")
-    for col in (
-        "fossil\nelec.\nTWh",
-        "fossil\nH2\nTWh",
-        "CO2 not\ncaptured\nMt",
-        "emis-\nsions\nMt",
-        "electro-\nlysis\nGW",
-        "offshore\nwind (in-\ndustry) GW",
-    ):
-        table.add_column(col, justify="right", no_wrap=True)
-    for year, v in years.items():
-        table.add_row(
-            year,
-            f"{v['unmet']['electricity']:.1f}",
-            f"{v['unmet']['hydrogen']:.1f}",
-            f"{v['unmet']['co2']:.2f}",
-            f"{v['emissions_mt']:.1f}",
-            f"{v['electrolysis_gw']:.2f}",
-            f"{v['offshore_wind_gw']:.1f}",
-        )
-    console.print(table)
-
-
-_FORCE_HELP = "replace an npvi-made folder of another kind (never a folder npvi did not make)"
-
-
-@app.command()
-def compare(
-    folders: list[Path] = typer.Argument(..., help="result folders"),
-    out: Path = typer.Option(Path("results/comparison"), help="folder for the CSV tables"),
-    wide: bool = typer.Option(False, "--wide", help="print tables wider than 80 columns"),
-    force: bool = typer.Option(False, "--force", help=_FORCE_HELP),
-) -> None:
-    """Compare runs: access timeline, targets, bottlenecks, no-regret set, vollooprisico."""
-    from npvi_model import analysis
-
-    try:
-        _check_output(out, "comparison", force, folders)
-        _require_results(folders)
-        tables = analysis.write_comparison(folders, out, force=force)
-    except InputError as err:
-        _fail_input(err)
-    except KeyboardInterrupt:
-        _fail_interrupted("nothing half-written was left")
-    datasets = [analysis.load_results(f) for f in folders]
-    shown = Console(width=max(console.width, 200)) if wide else console
-    analysis.print_comparison(analysis.comparison_tables(datasets), shown)
-    console.print(f"[green]wrote[/green] {len(tables)} tables to {out}", highlight=False)
-
-
-@app.command()
-def report(
-    folders: list[Path] = typer.Argument(..., help="result folders"),
-    out: Path = typer.Option(Path("results/report"), help="folder for figures and report.html"),
-    lang: str = typer.Option("en", help="language of the report: en or nl"),
-    svg: bool = typer.Option(False, "--svg", help="also write every figure as SVG"),
-    force: bool = typer.Option(False, "--force", help=_FORCE_HELP),
-    sweep: list[Path] = typer.Option(None, help="sweep folders (npvi sweep --out) to add"),
-) -> None:
-    """Write a self-contained HTML report (key messages first) and its figures (PNG)."""
-    from npvi_model.report import build_report
-
-    if lang not in ("en", "nl"):
-        _fail_input(InputError([_option_problem("--lang", lang, "expected 'en' or 'nl'")]))
-    try:
-        _check_output(out, "report", force, folders)
-        _require_results(folders)
-        extra = []
-        if sweep:
-            from npvi_model.errors import Problem
-            from npvi_model.sweep.report_section import sweep_report_section
-
-            missing = [
-                Problem(str(d), "--sweep", "not a sweep folder (no sweep.nc)")
-                for d in sweep
-                if not (d / "sweep.nc").is_file()
-            ]
-            if missing:
-                raise InputError(missing)
-            extra = [sweep_report_section(d) for d in sweep]
-        from npvi_model.robust.report import robust_sections_for
-
-        extra = robust_sections_for(folders) + extra  # `<parent>/robust/` of npvi robust
-        path = build_report(folders, out, lang=lang, svg=svg, force=force, extra_sections=extra)
-    except InputError as err:
-        _fail_input(err)
-    except KeyboardInterrupt:
-        _fail_interrupted("nothing half-written was left")
-    console.print(f"[green]wrote[/green] {path}", highlight=False)
-
-
-def _check_output(out: Path, kind: str, force: bool, inputs: list[Path]) -> None:
-    from npvi_model.output_dirs import check_output_dir
-
-    check_output_dir(out, kind, force, inputs)
-
-
-def _require_results(folders: list[Path]) -> None:
-    """Every folder is a result folder whose results.nc opens (not truncated, empty or some
-    other NetCDF file); else InputError naming each bad one."""
-    from npvi_model.results_io import check_results_file
-
-    problems = [p for f in folders for p in check_results_file(f)]
-    if problems:
-        raise InputError(problems)
-
-
-@app.command()
-def check(
-    scenarios: list[Path] = typer.Argument(
-        None, help="scenario YAML files (default: every scenarios/*.yaml not starting with '_')"
-    ),
-    reference: Path = typer.Option(Path("tests/reference"), help="folder of the references"),
-    update: bool = typer.Option(False, "--update", help="rewrite the references (needs --reason)"),
-    reason: str = typer.Option(None, help="one line for tests/reference/CHANGELOG.md"),
-    report_path: Path = typer.Option(
-        Path("results/check.md"), "--report", help="Markdown diff report"
-    ),
-    keep_results: Path = typer.Option(None, help="also write the result folders here"),
-    data_dir: Path = typer.Option(None, help="data folder (default: the project's data/)"),
-) -> None:
-    """Re-solve scenarios and compare with the committed references (exit 1 on differences)."""
-    from rich.text import Text
-
-    from npvi_model.check import difference_rows, run_check, shipped_scenarios
-
-    files = list(scenarios) if scenarios else shipped_scenarios()
-    try:
-        if keep_results is not None:  # before any solve: a dangerous folder costs no time
-            from npvi_model.output_dirs import check_run_parent
-
-            check_run_parent(keep_results, option="--keep-results")
-        with console.status("check: starting") as status:
-            result = run_check(
-                files,
-                reference,
-                update=update,
-                reason=reason,
-                keep_results=keep_results,
-                report_path=report_path,
-                data_dir=data_dir,
-                progress=lambda msg: status.update(msg),
-            )
-    except InputError as err:
-        _fail_input(err)
-    except SolveError as err:
-        err_console.print(f"[red]solver: {err.status}[/red] {err}", highlight=False)
-        raise typer.Exit(_interrupt_code() if err.status == "interrupted" else 3) from None
-    except KeyboardInterrupt:
-        _fail_interrupted("references unchanged")
-    if result.differences:
-        ordered = [d for d in result.differences if d.is_failure] + [
-            d for d in result.differences if not d.is_failure
-        ]
-        shown = ordered[:40]
-        table = Table(title="differences: failures first, each sorted by size")
-        for col in ("scenario", "severity", "quantity", "index", "old", "new", "rel. change"):
-            table.add_column(
-                col,
-                justify="right" if col in ("old", "new", "rel. change") else "left",
-                overflow="fold",
-            )
-        for row in difference_rows(shown):
-            style = "red" if row[1] == "FAIL" else None
-            table.add_row(*(Text(cell) for cell in row), style=style)
-        console.print(table)
-        if len(result.differences) > len(shown):
-            console.print(
-                f"... {len(result.differences) - len(shown)} more in {report_path}", highlight=False
-            )
-    for name in result.scenarios:
-        n_fail = sum(d.is_failure for d in result.differences if d.scenario == name)
-        mark = (
-            "[green]new reference[/green]"
-            if name in result.created
-            else "[red]FAIL[/red]"
-            if n_fail
-            else "[green]match[/green]"
-        )
-        console.print(
-            f"{mark} {name} ({result.seconds.get(name, 0):.0f} s)"
-            + (f": {n_fail} failing differences" if n_fail else ""),
-            highlight=False,
-        )
-    console.print(f"wrote {report_path}", highlight=False)
-    if update:
-        console.print(
-            f"[green]updated[/green] {len(result.updated)} references in {reference} "
-            f"and {reference / 'CHANGELOG.md'}",
-            highlight=False,
-        )
-        return
-    if not result.ok:
-        raise typer.Exit(1)
-
-
-@app.command()
 def sweep(
     sweep_file: Path = typer.Argument(..., help="sweep YAML file (see docs/sweeps.md)"),
     workers: int = typer.Option(None, help="local worker processes (default: one per core)"),
@@ -456,14 +129,16 @@ def sweep(
         raise typer.Exit(3)
 
 
-@app.command("derive-demand")
 def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> None:
     """Rebuild data/demand_baseline.csv from the CES anchors and check the published totals."""
     from npvi_model import derive_demand as dd
     from npvi_model.data_io import default_data_dir
 
     folder = data_dir or default_data_dir()
-    path = dd.write_baseline_demand(folder)
+    try:
+        path = dd.write_baseline_demand(folder)
+    except InputError as err:
+        _fail_input(err)
     console.print(f"wrote {path}")
     failed = False
     for check in dd.check_published_totals(folder):
@@ -478,45 +153,78 @@ def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> No
         raise typer.Exit(1)
 
 
-@app.command("docs")
+#: the line every file `npvi docs` writes carries (its own files may be replaced)
+DOCS_SIGNATURE = "Generated by `npvi docs`"
+
+
 def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated docs")) -> None:
     """Write docs/data_dictionary.md and docs/outputs.md from the code that defines them."""
     from npvi_model import outputs, tables
+    from npvi_model.generated_files import check_replaceable, write_whole
 
+    texts = {"data_dictionary.md": tables.markdown(), "outputs.md": outputs.markdown()}
+    try:  # both files are checked before either is written
+        for name in texts:
+            check_replaceable(out / name, lambda text: DOCS_SIGNATURE in text, "npvi docs")
+    except InputError as err:
+        _fail_input(err)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "data_dictionary.md").write_text(tables.markdown())
-    (out / "outputs.md").write_text(outputs.markdown())
+    for name, text in texts.items():
+        write_whole(out / name, text)
     console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
 
 
-def _register_robust() -> None:
+cache_app = typer.Typer(
+    no_args_is_help=True, help="the basis cache: where it is, and clearing it (see README)"
+)
+
+
+@cache_app.command("path")
+def cache_path() -> None:
+    """Print the basis cache folder ($NPVI_CACHE_DIR, else $XDG_CACHE_HOME/npvi-model/bases,
+    else ~/.cache/npvi-model/bases) and how many entries it holds."""
+    from npvi_model import basis_cache
+
+    folder = basis_cache.cache_dir()
+    entries = [p for p in folder.glob("basis-*.npz") if basis_cache.ENTRY.match(p.name)]
+    console.print(f"{folder} ({len(entries)} entries)", highlight=False, soft_wrap=True)
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every stored basis (only the files the cache wrote; the folder stays)."""
+    from npvi_model import basis_cache
+
+    removed = basis_cache.clear()
+    console.print(
+        f"removed {len(removed)} entries from {basis_cache.cache_dir()}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _register_commands() -> None:
+    """Every command, in the order `npvi --help` lists them; the bodies of run, compare,
+    report, check and robust live in their own modules."""
+    from npvi_model import cli_results, cli_run
     from npvi_model.robust.command import robust
 
-    app.command("robust")(robust)
+    for name, command in (
+        ("validate", validate),
+        ("run", cli_run.run),
+        ("compare", cli_results.compare),
+        ("report", cli_results.report),
+        ("check", cli_results.check),
+        ("sweep", sweep),
+        ("derive-demand", derive_demand),
+        ("docs", docs),
+        ("robust", robust),
+    ):
+        app.command(name)(command)
+    app.add_typer(cache_app, name="cache")
 
 
-_register_robust()
-
-
-_terminated = False
-
-
-def _on_sigterm(signum, frame) -> None:  # noqa: ANN001
-    """SIGTERM is handled like Ctrl-C: the work stops, staging folders are removed, and the
-    command exits 143 with a message."""
-    global _terminated
-    _terminated = True
-    raise KeyboardInterrupt
-
-
-def _interrupt_code() -> int:
-    return 143 if _terminated else 130
-
-
-def _fail_interrupted(what: str) -> None:
-    word = "terminated (SIGTERM)" if _terminated else "interrupted"
-    err_console.print(f"[red]{word}[/red]: {what}", highlight=False)
-    raise typer.Exit(_interrupt_code())
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry (`npvi`)
@@ -526,7 +234,7 @@ def main() -> None:  # pragma: no cover - console entry (`npvi`)
     try:
         app()
     except KeyboardInterrupt:
-        word = "terminated (SIGTERM)" if _terminated else "interrupted"
+        word = "terminated (SIGTERM)" if terminated() else "interrupted"
         err_console.print(f"[red]{word}[/red]: nothing half-written was left", highlight=False)
         sys.exit(_interrupt_code())
 

@@ -202,11 +202,28 @@ def baseline_csv_text(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
+#: every row this module writes names it in its `source`
+SOURCE_PREFIX = "derived: npvi_model.derive_demand"
+
+
+def is_derived_baseline(text: str) -> bool:
+    """True if `text` is a demand_baseline.csv this module wrote: the table's header and a
+    `source` of every row that starts with SOURCE_PREFIX."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or "source" not in lines[0].split(","):
+        return False
+    return all(SOURCE_PREFIX in line for line in lines[1:])
+
+
 def write_baseline_demand(data_dir: Path) -> Path:
-    """Derive the baseline demand and write it to `<data_dir>/demand_baseline.csv`."""
+    """Derive the baseline demand and write it to `<data_dir>/demand_baseline.csv`: only over a
+    file this module wrote (else InputError, exit 2, nothing written), and whole."""
+    from npvi_model.generated_files import check_replaceable, write_whole
+
     path = Path(data_dir) / "demand_baseline.csv"
+    check_replaceable(path, is_derived_baseline, "npvi derive-demand")
     text = baseline_csv_text(derive_baseline_demand(data_dir))
-    path.write_text(text, encoding="utf-8", newline="\n")
+    write_whole(path, text)
     return path
 
 

@@ -168,7 +168,9 @@ def build_inputs(resolved: ResolvedScenario, data_dir: Path) -> xr.Dataset:
         scenario=scenario.name,
         description=scenario.description,
         data_sha256=data_hash,
-        input_sha256=hashlib.sha256((data_hash + scenario_json).encode()).hexdigest(),
+        input_sha256=hashlib.sha256(
+            (data_hash + ds.attrs.pop("_timeseries_sha256") + scenario_json).encode()
+        ).hexdigest(),
         resolved_scenario=scenario_json,
         scenario_files=json.dumps(resolved.files),
         provenance=json.dumps(resolved.provenance),
@@ -232,6 +234,11 @@ def _add_timeseries(ds: xr.Dataset, data_dir: Path, scenario) -> None:
         series[name] = values
     if problems:
         raise InputError(problems)
+    digest = hashlib.sha256()  # the hourly values used, for input_sha256
+    for name in sorted(series):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(series[name], dtype="<f8").tobytes())
+    ds.attrs["_timeseries_sha256"] = digest.hexdigest()
     profile = series["industry_profile"] / series["industry_profile"].mean()
     ds.coords["hour"] = np.arange(HOURS_PER_YEAR)
     ds["offshore_wind_cf"] = ("hour", np.clip(series["offshore_wind_cf"], 0.0, 1.0))

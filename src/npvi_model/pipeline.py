@@ -63,8 +63,12 @@ def model_fingerprint(model: pyo.ConcreteModel, compiled: CompiledLP | None = No
     """Counts of variables, constraints and non-zeros per family (component), and in total.
 
     Non-zeros come from `compiled` (the matrix the solver gets, so no second compile); without
-    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows."""
-    variables = {v.local_name: len(v) for v in model.component_objects(pyo.Var, active=True)}
+    it the model is compiled here if it has at most NONZERO_COUNT_MAX_CONSTRAINTS rows.
+    Variables fixed while building (constants: no column in the LP) are not counted."""
+    variables = {
+        v.local_name: sum(not x.fixed for x in v.values())
+        for v in model.component_objects(pyo.Var, active=True)
+    }
     constraints = {
         c.local_name: len(c) for c in model.component_objects(pyo.Constraint, active=True)
     }
@@ -105,13 +109,16 @@ def solve_scenario(
     tee: bool = False,
     budget: TimeBudget | None = None,
     warm_starts: dict | None = None,
+    basis_cache: bool = True,
 ) -> tuple[xr.Dataset, dict]:
     """Run every stage but the write; return the results and the summary.
 
     `budget`: the run's wall-clock budget (default: the scenario's `time_limit_s` from now);
     every stage up to the extract runs inside it. `warm_starts`: a dict shared by the scenarios
     of one command, holding the last optimal basis (`"last"`: a handoff.WarmStart), used when
-    `solver.warm_start` is on: mapped by variable and constraint name onto the next model."""
+    `solver.warm_start` is on: mapped by variable and constraint name onto the next model.
+    `basis_cache`: False keeps the basis cache off whatever `solver.basis_cache` says (the
+    regression check and `--no-cache` solve cold)."""
     say = progress or (lambda _msg: None)
     config = resolved.scenario.solver
     budget = budget or TimeBudget(config.time_limit_s)
@@ -133,10 +140,13 @@ def solve_scenario(
         tie_break_meur = full_report.pop("tie_break_meur")
         timing["solve"] = sum(timing.get(k, 0.0) for k in ("compile", "handoff", "highs", "load"))
         warm = None
+        cache_state = "off"
     else:
+        use_cache = basis_cache and config.basis_cache and config.interface == "direct"
         ds, inputs, result, timing, fingerprint, warm, tie_break_meur = _solve_one(
-            resolved, data_dir, hours, say, tee, budget, warm_starts
+            resolved, data_dir, hours, say, tee, budget, warm_starts, use_cache
         )
+        cache_state = result.basis_cache
     if not math.isfinite(result.objective_meur):
         raise SolveError(
             "numerical",
@@ -171,12 +181,13 @@ def solve_scenario(
     summary["solver"] = {
         "interface": config.interface,
         "iterations": result.iterations,
-        "warm_start": warm is not None,
+        "warm_start": warm is not None and cache_state != "hit",
+        "basis_cache": cache_state,
     }
     return ds, summary
 
 
-def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
+def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cache=False):
     """One LP: inputs, build, compile, hand-off, HiGHS, extract, each inside the budget."""
     config = resolved.scenario.solver
     timing: dict[str, float] = {}
@@ -206,7 +217,13 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts):
     )
     budget.check("handing the model to HiGHS")
     result = solve(
-        model, config, tee=tee, time_limit_s=budget.remaining(), compiled=compiled, warm_basis=warm
+        model,
+        config,
+        tee=tee,
+        time_limit_s=budget.remaining(),
+        compiled=compiled,
+        warm_basis=warm,
+        basis_cache=use_cache,
     )
     if warm_starts is not None and result.basis is not None:
         warm_starts["last"] = result.basis
@@ -304,13 +321,15 @@ def run_scenario(
     warm_starts: dict | None = None,
     overrides: dict | None = None,
     force: bool = False,
+    basis_cache: bool = True,
 ) -> Path:
     """Resolve (with `overrides`, see `scenario.resolve`), solve and write one scenario;
     return its result folder.
 
     The output folders are checked before the solve (`output_dirs`): a dangerous `out_dir`
     costs no solve time. The scenario's `time_limit_s` bounds everything before the write
-    (see `budget.py`), counted from the start of this scenario."""
+    (see `budget.py`), counted from the start of this scenario. `basis_cache=False` solves
+    without the basis cache (`--no-cache`)."""
     start = time.perf_counter()
     resolved = resolve(path, allow_outside=allow_outside, overrides=overrides)
     check_run_output(Path(out_dir), [resolved.scenario.name], force)
@@ -318,7 +337,14 @@ def run_scenario(
     budget.start = start  # the budget counts from the start of this scenario, resolve included
     t0 = time.perf_counter()
     ds, summary = solve_scenario(
-        resolved, data_dir, hours, progress, tee, budget=budget, warm_starts=warm_starts
+        resolved,
+        data_dir,
+        hours,
+        progress,
+        tee,
+        budget=budget,
+        warm_starts=warm_starts,
+        basis_cache=basis_cache,
     )
     t_write = time.perf_counter()
 

@@ -85,7 +85,9 @@ class SolverConfig(Strict):
     `warm_start`: when several scenarios are solved in one command, start each from the
     previous optimal basis (mapped by variable and constraint name). Off by default: with the
     path rules, import_intermediates from domestic's basis took 87,446 iterations against
-    about 61,000 cold, while reduced_base from import_intermediates' took 11,856."""
+    about 61,000 cold, while reduced_base from import_intermediates' took 11,856.
+    `basis_cache`: start from the optimal basis stored by an earlier run of the identical LP
+    (`basis_cache.py`, keyed by the LP's content; the CLI's `--no-cache` turns it off too)."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
@@ -93,6 +95,7 @@ class SolverConfig(Strict):
     options: dict[str, float | int | bool | str] = Field(default_factory=dict)
     interface: Literal["direct", "pyomo"] = "direct"
     warm_start: bool = False
+    basis_cache: bool = True
 
 
 class TieBreaks(Strict):

@@ -45,6 +45,9 @@ class SolveResult:
     #: the optimal basis with its column and row names (handoff.WarmStart), to start another
     #: model of the same family from (another path, another run)
     basis: object = field(repr=False, default=None)
+    #: the basis cache (`basis_cache.py`): "hit" (started at a stored optimal basis), "miss"
+    #: (solved without one, then stored it) or "off"
+    basis_cache: str = "off"
 
 
 def _options(config: SolverConfig, tee: bool) -> dict:
@@ -62,6 +65,7 @@ def solve(
     time_limit_s: float | None = None,
     compiled: CompiledLP | None = None,
     warm_basis=None,
+    basis_cache: bool = False,
     keep_basis: bool = True,
 ) -> SolveResult:
     """Solve in memory; raise SolveError with a clear message unless optimal.
@@ -69,12 +73,15 @@ def solve(
     `time_limit_s`: what is left of the run's budget (default: the scenario's whole limit).
     `compiled`: the model already compiled (direct interface), e.g. for the fingerprint.
     `warm_basis`: a handoff.WarmStart of a similar model (another path) to start from.
+    `basis_cache`: look the LP up in the basis cache (`basis_cache.py`) and start from the
+    stored optimal basis of the identical LP if there is one (before `warm_basis`); store the
+    optimal basis after a solve without one (direct interface only).
     `keep_basis`: return the optimal basis with its names (`SolveResult.basis`); off when no
     other model will start from it (naming 1.2 M rows and columns of an hourly year takes s)."""
     limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     if getattr(config, "interface", "direct") == "pyomo":
         return _solve_pyomo(model, config, tee, limit)
-    return _solve_direct(model, config, tee, limit, compiled, warm_basis, keep_basis)
+    return _solve_direct(model, config, tee, limit, compiled, warm_basis, basis_cache, keep_basis)
 
 
 _TERMINATION_TEXT = {
@@ -102,7 +109,46 @@ def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -
     raise SolveError(status, f"{text}; nothing was written", diagnosis)
 
 
-def _solve_direct(model, config, tee, limit, compiled, warm_basis, keep_basis) -> SolveResult:
+def _solve_interruptibly(highs) -> None:
+    """Run HiGHS so that Ctrl-C (or SIGTERM, which the CLI turns into one) always stops it.
+
+    highspy runs the solve in a thread and answers Ctrl-C with `cancelSolve`; HiGHS only looks
+    at that request inside its solvers, so a request made during presolve was lost and the run
+    went on to the end as if nothing happened. Here the request is remembered and repeated
+    every 0.2 s until HiGHS stops, and a cancelled solve is reported as interrupted whatever
+    status HiGHS returns (nothing is written)."""
+    import threading
+
+    requested, finished = threading.Event(), threading.Event()
+    cancel = highs.cancelSolve
+
+    def request_cancel():
+        requested.set()
+        return cancel()
+
+    def repeat_cancel():
+        while not finished.wait(0.2):
+            if requested.is_set():
+                cancel()
+
+    highs.cancelSolve = request_cancel  # what highspy calls on Ctrl-C
+    highs.HandleKeyboardInterrupt = True
+    repeater = threading.Thread(target=repeat_cancel, daemon=True)
+    repeater.start()
+    try:
+        highs.solve()
+    except KeyboardInterrupt:
+        requested.set()
+    finally:
+        finished.set()
+        repeater.join()
+    if requested.is_set():
+        raise SolveError("interrupted", "the solve was interrupted (Ctrl-C); nothing was written")
+
+
+def _solve_direct(
+    model, config, tee, limit, compiled, warm_basis, use_cache, keep_basis=True
+) -> SolveResult:
     import highspy
 
     start = time.perf_counter()
@@ -117,17 +163,16 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis, keep_basis) -
     pass_model(highs, compiled)
     apply_options(highs, options)
     apply_options(highs, {"time_limit": float(limit), "threads": config.threads})
-    if warm_basis is not None:
-        highs.setBasis(basis_for(compiled, warm_basis))
     timing["handoff"] = time.perf_counter() - t0
+    cache_key, cache_state = None, "off"
+    if use_cache:
+        t_cache = time.perf_counter()
+        cache_key, cache_state = _start_from_cache(highs, compiled)
+        timing["basis_cache"] = time.perf_counter() - t_cache
+    if warm_basis is not None and cache_state != "hit":
+        highs.setBasis(basis_for(compiled, warm_basis))
     t1 = time.perf_counter()
-    highs.HandleKeyboardInterrupt = True  # Ctrl-C cancels the solve, then we report it
-    try:
-        highs.solve()
-    except KeyboardInterrupt:
-        raise SolveError(
-            "interrupted", "the solve was interrupted (Ctrl-C); nothing was written"
-        ) from None
+    _solve_interruptibly(highs)
     timing["highs"] = time.perf_counter() - t1
     info = highs.getInfo()
     iterations = {
@@ -143,8 +188,14 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis, keep_basis) -
     solution = highs.getSolution()
     load_primal(compiled, solution.col_value)
     duals = row_duals(compiled, solution.row_dual)
-    basis = highs.getBasis() if keep_basis else None
+    basis = highs.getBasis() if keep_basis or cache_state == "miss" else None
     timing["load"] = time.perf_counter() - t2
+    if cache_state == "miss" and basis.valid:
+        t3 = time.perf_counter()
+        from npvi_model import basis_cache
+
+        basis_cache.store(cache_key, *basis_cache.status_arrays(basis))
+        timing["basis_cache"] += time.perf_counter() - t3
     return SolveResult(
         "optimal",
         "convergenceCriteriaSatisfied",
@@ -155,8 +206,26 @@ def _solve_direct(model, config, tee, limit, compiled, warm_basis, keep_basis) -
         duals,
         timing,
         iterations,
-        warm_start_of(compiled, basis) if basis is not None and basis.valid else None,
+        warm_start_of(compiled, basis) if keep_basis and basis.valid else None,
+        cache_state,
     )
+
+
+def _start_from_cache(highs, compiled: CompiledLP) -> tuple[str, str]:
+    """Set the cached optimal basis of this very LP, if there is one: (key, "hit" or "miss").
+    A stored basis HiGHS refuses is ignored with a note (the solve starts cold)."""
+    import highspy
+
+    from npvi_model import basis_cache
+
+    key = basis_cache.lp_key(compiled)
+    cached = basis_cache.load(key, compiled.n_columns, compiled.n_rows)
+    if cached is None:
+        return key, "miss"
+    if highs.setBasis(basis_cache.highs_basis(*cached)) == highspy.HighsStatus.kError:
+        basis_cache.note(f"HiGHS refused the stored basis {key[:12]}...; solving cold")
+        return key, "miss"
+    return key, "hit"
 
 
 def _direct_status(model_status) -> str:

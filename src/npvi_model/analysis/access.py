@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from npvi_model.analysis.io import cluster_name
+from npvi_model.analysis.io import Lookup, cluster_name
 
 DEFAULT_GREEN_ACCESS_THRESHOLD = 0.9
 
@@ -56,12 +56,19 @@ def _networks(ds: xr.Dataset, carrier: str, year: int) -> list[list[str]]:
         return c
 
     if "link" in ds.coords and ds.sizes.get("link", 0):
-        cap = ds["link_capacity"].sel(year=year)
-        for lk in ds["link"].values:
-            if str(ds["link_carrier"].sel(link=lk).item()) != carrier:
+        cap = Lookup(ds["link_capacity"])
+        links = zip(
+            ds["link"].values.tolist(),
+            ds["link_carrier"].values.tolist(),
+            ds["link_from"].values.tolist(),
+            ds["link_to"].values.tolist(),
+            strict=True,
+        )
+        for lk, link_carrier, a, b in links:
+            if str(link_carrier) != carrier:
                 continue
-            a, b = str(ds["link_from"].sel(link=lk).item()), str(ds["link_to"].sel(link=lk).item())
-            if a in parent and b in parent and float(cap.sel(link=lk)) > _TOL:
+            a, b = str(a), str(b)
+            if a in parent and b in parent and cap(link=lk, year=year) > _TOL:
                 parent[root(a)] = root(b)
     groups: dict[str, list[str]] = {}
     for c in clusters:
@@ -69,11 +76,18 @@ def _networks(ds: xr.Dataset, carrier: str, year: int) -> list[list[str]]:
     return list(groups.values())
 
 
-def _supply(ds: xr.Dataset, carrier: str, source: str, cluster: str, year: int) -> float:
-    if source not in ds["source"].values:
-        return 0.0
-    v = float(ds["supply"].sel(carrier=carrier, source=source, cluster=cluster, year=year))
-    return v if np.isfinite(v) else 0.0
+def _supply_reader(ds: xr.Dataset):
+    """`read(carrier, source, cluster, year)`: annual supply (TWh | Mt), 0 for a source the run
+    lacks or a NaN value."""
+    supply = Lookup(ds["supply"])
+
+    def read(carrier: str, source: str, cluster: str, year: int) -> float:
+        if not supply.has("source", source):
+            return 0.0
+        v = supply(carrier=carrier, source=source, cluster=cluster, year=year)
+        return v if np.isfinite(v) else 0.0
+
+    return read
 
 
 def allocated_green_share(ds: xr.Dataset) -> xr.DataArray:
@@ -87,18 +101,20 @@ def allocated_green_share(ds: xr.Dataset) -> xr.DataArray:
         dims=("carrier", "cluster", "year"),
         coords={"carrier": carriers, "cluster": clusters, "year": years},
     )
-    res = ds["grid_renewable_share"]
+    res = Lookup(ds["grid_renewable_share"])
+    _supply = _supply_reader(ds)
+    demand = Lookup(ds["demand"])
     for y in years:
-        r = float(res.sel(year=y))
+        r = res(year=y)
         f_e: dict[str, float] = {}
         for net in _networks(ds, "electricity", y):
             green = sum(
-                _supply(ds, "electricity", "offshore_wind", c, y)
-                + r * _supply(ds, "electricity", "grid", c, y)
+                _supply("electricity", "offshore_wind", c, y)
+                + r * _supply("electricity", "grid", c, y)
                 for c in net
             )
             used = sum(
-                _supply(ds, "electricity", s, c, y)
+                _supply("electricity", s, c, y)
                 for c in net
                 for s in ("offshore_wind", "grid", "fallback")
             )
@@ -109,29 +125,30 @@ def allocated_green_share(ds: xr.Dataset) -> xr.DataArray:
             f_h: dict[str, float] = {}
             for net in _networks(ds, "hydrogen", y):
                 green = sum(
-                    _supply(ds, "hydrogen", "electrolysis", c, y) * f_e[c]
-                    + _supply(ds, "hydrogen", "offshore_electrolysis", c, y)
-                    + _supply(ds, "hydrogen", "import_terminal", c, y)
+                    _supply("hydrogen", "electrolysis", c, y) * f_e[c]
+                    + _supply("hydrogen", "offshore_electrolysis", c, y)
+                    + _supply("hydrogen", "import_terminal", c, y)
                     for c in net
                 )
-                demand = float(ds["demand"].sel(carrier="hydrogen", cluster=net, year=y).sum())
-                share = min(1.0, green / demand) if demand > _TOL else np.nan
+                h2_demand = float(
+                    np.nansum([demand(carrier="hydrogen", cluster=c, year=y) for c in net])
+                )
+                share = min(1.0, green / h2_demand) if h2_demand > _TOL else np.nan
                 f_h.update(dict.fromkeys(net, share))
             pooled["hydrogen"] = f_h
         if "co2" in carriers:
             f_c: dict[str, float] = {}
             for net in _networks(ds, "co2", y):
-                captured = sum(_supply(ds, "co2", "captured", c, y) for c in net)
-                plan = float(ds["demand"].sel(carrier="co2", cluster=net, year=y).sum())
+                captured = sum(_supply("co2", "captured", c, y) for c in net)
+                plan = float(np.nansum([demand(carrier="co2", cluster=c, year=y) for c in net]))
                 share = min(1.0, captured / plan) if plan > _TOL else np.nan
                 f_c.update(dict.fromkeys(net, share))
             pooled["co2"] = f_c
         for carrier, shares in pooled.items():
             for c in clusters:
-                has_demand = float(ds["demand"].sel(carrier=carrier, cluster=c, year=y)) > _TOL
-                out.loc[dict(carrier=carrier, cluster=c, year=y)] = (
-                    max(0.0, shares[c]) if has_demand else np.nan
-                )
+                has_demand = demand(carrier=carrier, cluster=c, year=y) > _TOL
+                at = (carriers.index(carrier), clusters.index(c), years.index(y))
+                out.values[at] = max(0.0, shares[c]) if has_demand else np.nan
     return out
 
 

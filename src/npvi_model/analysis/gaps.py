@@ -24,6 +24,7 @@ import pandas as pd
 import xarray as xr
 
 from npvi_model.analysis.bottlenecks import MIN_LIMIT_CAPACITY, MIN_MARGINAL_VALUE
+from npvi_model.analysis.io import Lookup
 
 UNIT = {"electricity": ("TWh", "EUR/MWh"), "hydrogen": ("TWh", "EUR/MWh"), "co2": ("Mt", "EUR/t")}
 FIT_TOLERANCE = 0.01  # share of demand that may stay undelivered for a path to "fit in time"
@@ -51,15 +52,20 @@ def _years(ds: xr.Dataset) -> list[int]:
 
 def gaps_by_cluster(ds: xr.Dataset) -> pd.DataFrame:
     """One row per year, carrier and cluster (see module doc)."""
+    read = {
+        v: Lookup(ds[v])
+        for v in ("demand", "delivery_gap", "cost_gap", "green_delivered", "green_marginal_cost")
+    }
+    fossil_route_cost = Lookup(ds["fossil_route_cost"])
     rows = []
     for y in _years(ds):
-        for carrier in ds.carrier.values:
-            for cluster in ds.cluster.values:
+        for carrier in ds.carrier.values.tolist():
+            for cluster in ds.cluster.values.tolist():
                 at = {"carrier": carrier, "cluster": cluster, "year": y}
-                demand = float(ds["demand"].sel(at))
-                gap = float(ds["delivery_gap"].sel(at))
-                cost_gap = float(ds["cost_gap"].sel(at))
-                green = float(ds["green_delivered"].sel(at))
+                demand = read["demand"](**at)
+                gap = read["delivery_gap"](**at)
+                cost_gap = read["cost_gap"](**at)
+                green = read["green_delivered"](**at)
                 rows.append(
                     {
                         "year": y,
@@ -70,10 +76,8 @@ def gaps_by_cluster(ds: xr.Dataset) -> pd.DataFrame:
                         "green_delivered": green,
                         "delivery_gap": gap,
                         "delivery_gap_share": gap / demand if demand > 0 else np.nan,
-                        "green_marginal_cost": float(ds["green_marginal_cost"].sel(at)),
-                        "fossil_route_cost": float(
-                            ds["fossil_route_cost"].sel(carrier=carrier, year=y)
-                        ),
+                        "green_marginal_cost": read["green_marginal_cost"](**at),
+                        "fossil_route_cost": fossil_route_cost(carrier=carrier, year=y),
                         "cost_gap": cost_gap,
                         "cost_unit": UNIT[str(carrier)][1],
                         "cost_gap_meur": max(cost_gap, 0.0) * green
@@ -84,9 +88,10 @@ def gaps_by_cluster(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gaps_national(ds: xr.Dataset) -> pd.DataFrame:
-    """One row per year and carrier for the Netherlands (see module doc)."""
-    by_cluster = gaps_by_cluster(ds)
+def gaps_national(ds: xr.Dataset, by_cluster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per year and carrier for the Netherlands (see module doc); `by_cluster` is the
+    run's `gaps_by_cluster` when it was computed already."""
+    by_cluster = gaps_by_cluster(ds) if by_cluster is None else by_cluster
     rows = []
     for (year, carrier), g in by_cluster.groupby(["year", "carrier"], sort=False):
         ok = np.isfinite(g["cost_gap"]) & (g["green_delivered"] > 0)
@@ -113,7 +118,12 @@ def gaps_national(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3) -> pd.DataFrame:
+def delivery_fit(
+    ds: xr.Dataset,
+    tolerance: float = FIT_TOLERANCE,
+    top: int = 3,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per year: `fits` (every carrier's delivery gap <= tolerance x demand), `short` (the
     carriers that do not fit, with their gap and share), `where` (the clusters with a gap; a
     cluster short without any binding limit has no route at all, e.g. no CO2 pipeline or sink),
@@ -121,8 +131,9 @@ def delivery_fit(ds: xr.Dataset, tolerance: float = FIT_TOLERANCE, top: int = 3)
     limits of highest marginal value among those that exist that year (`limit_capacity` > 0,
     as in `bottleneck_ranking`) and can hold back a short carrier, by their
     plain label; values per MW and per t/yr are not comparable, read them within a unit) and
-    `binding_path_rules` (path rules with a value > 0, in EUR/MWh)."""
-    national = gaps_national(ds)
+    `binding_path_rules` (path rules with a value > 0, in EUR/MWh). `national` is the run's
+    `gaps_national` when it was computed already."""
+    national = gaps_national(ds) if national is None else national
     rows = []
     for y in _years(ds):
         sub = national[national["year"] == y]
@@ -181,19 +192,23 @@ def gap_tables(datasets: Sequence[xr.Dataset], names: Sequence[str] | None = Non
     """`gaps_national`, `gaps_by_cluster` and `fit_in_time` for each run, stacked with a leading
     `scenario` column. Runs without gap outputs (older results) are left out."""
     names = list(names) if names is not None else [str(ds.attrs.get("scenario")) for ds in datasets]
-    tables: dict[str, pd.DataFrame] = {}
-    for key, func in (
-        ("gaps_national", gaps_national),
-        ("gaps_by_cluster", gaps_by_cluster),
-        ("delivery_fit", delivery_fit),
-    ):
-        frames = []
-        for ds, name in zip(datasets, names, strict=True):
-            if "delivery_gap" not in ds:
-                continue
-            df = func(ds)
+    frames: dict[str, list[pd.DataFrame]] = {
+        "gaps_national": [],
+        "gaps_by_cluster": [],
+        "delivery_fit": [],
+    }
+    for ds, name in zip(datasets, names, strict=True):
+        if "delivery_gap" not in ds:
+            continue
+        by_cluster = gaps_by_cluster(ds)  # each table computed once per run
+        national = gaps_national(ds, by_cluster)
+        run = {
+            "gaps_national": national,
+            "gaps_by_cluster": by_cluster,
+            "delivery_fit": delivery_fit(ds, national=national),
+        }
+        for key, df in run.items():
+            df = df.copy()
             df.insert(0, "scenario", name)
-            frames.append(df)
-        if frames:
-            tables[key] = pd.concat(frames, ignore_index=True)
-    return tables
+            frames[key].append(df)
+    return {key: pd.concat(f, ignore_index=True) for key, f in frames.items() if f}

@@ -84,6 +84,24 @@ def _sel_techs(da: xr.DataArray, techs: Sequence[str]) -> xr.DataArray:
     return da.sel(technology=present).sum("technology")
 
 
+class Lookup:
+    """Scalar reads of one DataArray by label: `Lookup(da)(carrier="hydrogen", year=2030)`
+    is `float(da.sel(carrier="hydrogen", year=2030))` without xarray's per-call indexing cost
+    (the values are read once into numpy; every dimension must be given). `has(dim, label)`
+    tells whether a label is on a dimension."""
+
+    def __init__(self, da: xr.DataArray) -> None:
+        self.dims = da.dims
+        self.values = np.asarray(da.values)
+        self.positions = {d: {v: i for i, v in enumerate(da[d].values.tolist())} for d in da.dims}
+
+    def __call__(self, **at: object) -> float:
+        return float(self.values[tuple(self.positions[d][at[d]] for d in self.dims)])
+
+    def has(self, dim: str, label: object) -> bool:
+        return label in self.positions[dim]
+
+
 def _unique_names(datasets: Sequence[xr.Dataset]) -> list[str]:
     names: list[str] = []
     for ds in datasets:

@@ -23,6 +23,7 @@ from npvi_model.analysis.built import no_regret_built
 from npvi_model.analysis.emissions import emissions_vs_targets
 from npvi_model.analysis.gaps import gap_tables
 from npvi_model.analysis.io import (
+    Lookup,
     _unique_names,
     _year_values,
     capacity_units,
@@ -157,32 +158,30 @@ def compare_paths(
     units = {}
     for ds in datasets:
         units.update(capacity_units(ds))
-    cap = _aligned_capacity(datasets, names)
-    minimum = cap.min("path")
-    maximum = cap.max("path")
+    cap = _aligned_capacity(datasets, names).transpose("path", "technology", "cluster", "year")
+    techs = [str(t) for t in cap["technology"].values]
+    clusters = [str(c) for c in cap["cluster"].values]
+    cap_years = [int(y) for y in cap["year"].values]
+    paths = [str(p) for p in cap["path"].values]
+    values = cap.values  # (path, technology, cluster, year), read by position below
+    minimum = values.min(axis=0)
+    maximum = values.max(axis=0)
     nr_rows = []
-    for t in cap["technology"].values:
-        for c in cap["cluster"].values:
-            for y in cap["year"].values:
-                v = float(minimum.sel(technology=t, cluster=c, year=y))
-                if v > tol:
-                    at_min = [
-                        str(p)
-                        for p in cap["path"].values
-                        if float(cap.sel(path=p, technology=t, cluster=c, year=y)) <= v + tol
-                    ]
-                    nr_rows.append(
-                        {
-                            "technology": str(t),
-                            "unit": units.get(str(t), ""),
-                            "cluster": str(c),
-                            "cluster_name": cluster_name(c),
-                            "year": int(y),
-                            "no_regret_capacity": v,
-                            "max_capacity": float(maximum.sel(technology=t, cluster=c, year=y)),
-                            "paths_at_minimum": ", ".join(at_min),
-                        }
-                    )
+    for i, j, k in np.argwhere(minimum > tol):  # technology, cluster, year in coordinate order
+        v = float(minimum[i, j, k])
+        at_min = [p for n, p in enumerate(paths) if float(values[n, i, j, k]) <= v + tol]
+        nr_rows.append(
+            {
+                "technology": techs[i],
+                "unit": units.get(techs[i], ""),
+                "cluster": clusters[j],
+                "cluster_name": cluster_name(clusters[j]),
+                "year": cap_years[k],
+                "no_regret_capacity": v,
+                "max_capacity": float(maximum[i, j, k]),
+                "paths_at_minimum": ", ".join(at_min),
+            }
+        )
     no_regret = pd.DataFrame(
         nr_rows,
         columns=[
@@ -198,44 +197,44 @@ def compare_paths(
     )
 
     by_name = dict(zip(names, datasets, strict=True))
+    uses: dict[tuple[str, str], Lookup | None] = {}  # (path, technology): its annual use
+
+    def use_of(path: str, technology: str) -> Lookup | None:
+        if (path, technology) not in uses:
+            use = _energy_use_twh(by_name[path], technology)
+            uses[path, technology] = None if use is None else Lookup(use)
+        return uses[path, technology]
+
     vr_rows = []
     for a, b in permutations(names, 2):
-        ca, cb = cap.sel(path=a), cap.sel(path=b)
-        stranded = (ca - cb).clip(min=0)
-        for t in cap["technology"].values:
-            use = _energy_use_twh(by_name[b], str(t))
-            for c in cap["cluster"].values:
-                for y in cap["year"].values:
-                    s = float(stranded.sel(technology=t, cluster=c, year=y))
-                    if s <= tol:
-                        continue
-                    cap_a = float(ca.sel(technology=t, cluster=c, year=y))
-                    util = np.nan
-                    if (
-                        use is not None
-                        and c in use["cluster"].values
-                        and y in use["year"].values
-                        and cap_a > 0
-                    ):
-                        used = float(use.sel(cluster=c, year=y))
-                        per_year = cap_a if str(t) == "co2_sink" else cap_a * HOURS_PER_YEAR / 1000
-                        util = used / per_year
-                    vr_rows.append(
-                        {
-                            "built_for": a,
-                            "materialises": b,
-                            "technology": str(t),
-                            "unit": units.get(str(t), ""),
-                            "cluster": str(c),
-                            "cluster_name": cluster_name(c),
-                            "year": int(y),
-                            "capacity_built_for": cap_a,
-                            "capacity_materialises": float(cb.sel(technology=t, cluster=c, year=y)),
-                            "stranded_capacity": s,
-                            "stranded_share": s / cap_a if cap_a > 0 else np.nan,
-                            "utilisation_if_materialises": util,
-                        }
-                    )
+        ca, cb = values[paths.index(a)], values[paths.index(b)]
+        stranded = np.clip(ca - cb, 0, None)
+        for i, j, k in np.argwhere(stranded > tol):  # technology, cluster, year in order
+            t, c, y = techs[i], clusters[j], cap_years[k]
+            s = float(stranded[i, j, k])
+            cap_a = float(ca[i, j, k])
+            use = use_of(b, t)
+            util = np.nan
+            if use is not None and use.has("cluster", c) and use.has("year", y) and cap_a > 0:
+                used = use(cluster=c, year=y)
+                per_year = cap_a if t == "co2_sink" else cap_a * HOURS_PER_YEAR / 1000
+                util = used / per_year
+            vr_rows.append(
+                {
+                    "built_for": a,
+                    "materialises": b,
+                    "technology": t,
+                    "unit": units.get(t, ""),
+                    "cluster": c,
+                    "cluster_name": cluster_name(c),
+                    "year": y,
+                    "capacity_built_for": cap_a,
+                    "capacity_materialises": float(cb[i, j, k]),
+                    "stranded_capacity": s,
+                    "stranded_share": s / cap_a if cap_a > 0 else np.nan,
+                    "utilisation_if_materialises": util,
+                }
+            )
     vollooprisico = pd.DataFrame(
         vr_rows,
         columns=[
@@ -302,9 +301,10 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
     stacked, plus the `compare_paths` tables and the gap tables (`gaps_national`,
     `gaps_by_cluster`, `delivery_fit`)."""
     names = _unique_names(datasets)
+    timelines = {id(ds): access_timeline(ds) for ds in datasets}  # once per run
     per_run = {
-        "access_timeline": access_timeline,
-        "first_access": lambda ds: first_access_table(access_timeline(ds)),
+        "access_timeline": lambda ds: timelines[id(ds)].copy(),
+        "first_access": lambda ds: first_access_table(timelines[id(ds)]),
         "capacity_vs_targets": capacity_vs_targets,
         "capacity_by_cluster": capacity_by_cluster,
         "bottlenecks": bottleneck_ranking,
@@ -327,21 +327,26 @@ def comparison_tables(datasets: Sequence[xr.Dataset]) -> dict[str, pd.DataFrame]
 
 
 def write_comparison(
-    result_dirs: Sequence[str | Path], out_dir: str | Path, force: bool = False
+    result_dirs: Sequence[str | Path],
+    out_dir: str | Path,
+    force: bool = False,
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, Path]:
     """Load every result folder (see `find_result_dirs`), compute `comparison_tables` and write
     each as `<out_dir>/<name>.csv` (floats to CSV_SIGNIFICANT_DIGITS significant digits), plus
     the headline tables as `results.xlsx` (`npvi_model.excel`), atomically (all files appear
     together or none). `out_dir` is replaced only if npvi made it (`output_dirs.npvi_output_dir`,
-    kind "comparison"; `force` allows npvi output of another kind). Returns {table name: path
-    of its CSV in out_dir}."""
+    kind "comparison"; `force` allows npvi output of another kind). `tables`: the
+    `comparison_tables` of these folders when the caller computed them already (`npvi compare`
+    prints them too), so they are not computed twice. Returns {table name: path of its CSV in
+    out_dir}."""
     from npvi_model.excel import write_workbook
     from npvi_model.output_dirs import check_output_dir, npvi_output_dir
 
     check_output_dir(out_dir, "comparison", force, result_dirs)  # before the work
     dirs = find_result_dirs(result_dirs)
-    datasets = [load_results(d) for d in dirs]
-    tables = comparison_tables(datasets)
+    if tables is None:
+        tables = comparison_tables([load_results(d) for d in dirs])
     out_dir = Path(out_dir).resolve()
     with npvi_output_dir(out_dir, "comparison", force, inputs=[*result_dirs, *dirs]) as tmp:
         for name, df in tables.items():

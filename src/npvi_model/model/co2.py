@@ -3,8 +3,9 @@ sinks are rated in Mt/yr).
 
     co2_balance[c, y]:  captured + pipeline inflow - pipeline outflow = stored in sinks at c  [Mt]
 
-- `capture_limit`: captured[c, y] <= the CO2 the cluster plans to capture (its CO2 demand);
-  what is not captured is emitted (the CO2 fallback).
+- capture limit: 0 <= captured[c, y] <= the CO2 the cluster plans to capture (its CO2
+  demand), the bounds of the captured variable; what is not captured is emitted (the CO2
+  fallback).
 - `pipeline_limit`: flow on a pipeline <= its capacity (zero before it opens); flow is one-way.
 - `sink_limit`: CO2 stored in a sink <= its injection capacity (zero before its start year).
 So nothing is stored that was not captured: the balance has no other source.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from npvi_model.model.core import fix_where_zero
+
 
 def add_co2(m: pyo.ConcreteModel) -> None:
     d = m.data
@@ -26,13 +29,16 @@ def add_co2(m: pyo.ConcreteModel) -> None:
     sinks = d.assets_of("co2_sink")
     m.CO2_PIPES = pyo.Set(initialize=pipes, ordered=True)
     m.CO2_SINKS = pyo.Set(initialize=sinks, ordered=True)
-    m.co2_captured = pyo.Var(m.C, m.Y, domain=pyo.NonNegativeReals, doc="CO2 captured [Mt]")
+    m.co2_captured = pyo.Var(
+        m.C,
+        m.Y,
+        bounds=lambda m, c, y: (0.0, p["co2_capture_plan_mt"][(c, y)]),
+        doc="CO2 captured, at most the capture plan [Mt]",
+    )
+    fix_where_zero(m.co2_captured)  # no capture plan: nothing captured
     m.co2_pipeline_flow = pyo.Var(m.CO2_PIPES, m.Y, domain=pyo.NonNegativeReals, doc="[Mt]")
     m.co2_stored = pyo.Var(m.CO2_SINKS, m.Y, domain=pyo.NonNegativeReals, doc="[Mt]")
 
-    m.capture_limit = pyo.Constraint(
-        m.C, m.Y, rule=lambda m, c, y: m.co2_captured[c, y] <= p["co2_capture_plan_mt"][(c, y)]
-    )
     m.pipeline_limit = pyo.Constraint(
         m.CO2_PIPES, m.Y, rule=lambda m, a, y: m.co2_pipeline_flow[a, y] <= m.capacity[a, y]
     )

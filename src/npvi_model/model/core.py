@@ -160,3 +160,48 @@ def add_two_way_links(m: pyo.ConcreteModel, links: list[str], name: str, link_se
         )
 
     return net_inflow
+
+
+def limit_by_capacity(m: pyo.ConcreteModel, name: str, flow, asset_of, factor=None) -> None:
+    """`{name}[c, y, t]`: flow[c, y, t] <= factor(c, y, t) x capacity[asset_of(c), y], written
+    in the leanest form that means the same:
+
+    - a row where the capacity is a decision (a variable, `investment.py`);
+    - an upper bound of the flow where the capacity is a constant (no build in service);
+    - the flow fixed at 0 (no column) where there is no asset (`asset_of` gives None), or
+      where the factor or the constant capacity is 0.
+
+    For limits whose dual the results do not read (they are not reported as bottlenecks).
+    `flow` is indexed like the limit; its first two indices are (cluster or asset, year)."""
+    from npvi_model.model.investment import capacity_constant
+
+    rows = []
+    for index, var in flow.items():
+        key, y = index[0], index[1]
+        asset = asset_of(key)
+        scale = 1.0 if factor is None else factor(*index)
+        if asset is None or scale == 0:
+            var.fix(0.0)
+            continue
+        constant = capacity_constant(m, asset, y)
+        if constant is None:
+            rows.append(index)
+        elif scale * constant > 0:
+            var.setub(scale * constant)
+        else:
+            var.fix(0.0)
+
+    def rule(m, *index):
+        scale = 1.0 if factor is None else factor(*index)
+        return flow[index] <= scale * m.capacity[asset_of(index[0]), index[1]]
+
+    index_set = pyo.Set(initialize=rows, dimen=flow.index_set().dimen, ordered=True)
+    m.add_component(f"{name}_index", index_set)
+    m.add_component(name, pyo.Constraint(index_set, rule=rule))
+
+
+def fix_where_zero(var) -> None:
+    """Fix at 0 (no column in the LP) each element of `var` whose bounds are both 0."""
+    for element in var.values():
+        if element.lb == 0 and element.ub == 0:
+            element.fix(0.0)

@@ -5,14 +5,18 @@
         = industrial demand x profile[t] + electrolyser input                         [GW]
 
 - `wind_availability`: wind used <= capacity factor[t] x offshore wind capacity landing at c;
-  the rest is curtailed.
+  the rest is curtailed. Where that capacity is a constant (no new park in service) the limit
+  is the upper bound of wind used, and where c has no wind landing wind used is fixed at 0
+  (`core.limit_by_capacity`).
 - `grid_connection_limit`: grid supply <= the cluster's connection capacity (netcongestie);
   what all clusters take together is limited, and priced, by the power system
   (`power_system.py`).
 - `corridor_limit_forward/backward`: flow on an inter-cluster link <= its capacity, each way.
 - `electrolyser_input_limit`: electrolyser input <= onshore electrolyser capacity.
-- `electricity_fallback_limit`: the fossil fallback serves industrial demand only (never an
-  electrolyser): fallback <= demand x profile[t].
+  The grid connection, corridor and electrolyser limits stay rows even on a constant capacity
+  (or none: flow = 0): their duals are the limits' marginal values (`extract_limits.py`).
+- electricity fallback limit: the fossil fallback serves industrial demand only (never an
+  electrolyser): 0 <= fallback <= demand x profile[t], the bounds of the fallback variable.
 
 Industrial demand in TWh/yr becomes GW as TWh x 1000 / 8760 x profile[t] (profile mean 1).
 The balance dual, divided by slice weight x discount weight x 1e-3, is the price in EUR/MWh.
@@ -22,7 +26,12 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from npvi_model.model.core import GW_PER_TWH_PER_YR, add_two_way_links
+from npvi_model.model.core import (
+    GW_PER_TWH_PER_YR,
+    add_two_way_links,
+    fix_where_zero,
+    limit_by_capacity,
+)
 
 
 def demand_gw(m, c: str, y: int, t: int) -> float:
@@ -44,8 +53,13 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="from national grid [GW]"
     )
     m.electricity_fallback = pyo.Var(
-        m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="demand left on the fossil route [GW]"
+        m.C,
+        m.Y,
+        m.T,
+        bounds=lambda m, c, y, t: (0.0, demand_gw(m, c, y, t)),
+        doc="demand left on the fossil route, at most the demand [GW]",
     )
+    fix_where_zero(m.electricity_fallback)  # no demand: no fallback
     m.electrolyser_input = pyo.Var(
         m.C,
         m.Y,
@@ -54,20 +68,12 @@ def add_electricity(m: pyo.ConcreteModel) -> None:
         doc="electricity into onshore electrolysers [GW]",
     )
 
-    m.wind_availability = pyo.Constraint(
-        m.C, m.Y, m.T, rule=_capped_by_asset(m.wind_used, wind, lambda t: d.wind_cf[t])
-    )
+    limit_by_capacity(m, "wind_availability", m.wind_used, wind.get, lambda c, y, t: d.wind_cf[t])
     m.grid_connection_limit = pyo.Constraint(
         m.C, m.Y, m.T, rule=_capped_by_asset(m.grid_supply, grid)
     )
     m.electrolyser_input_limit = pyo.Constraint(
         m.C, m.Y, m.T, rule=_capped_by_asset(m.electrolyser_input, ely)
-    )
-    m.electricity_fallback_limit = pyo.Constraint(
-        m.C,
-        m.Y,
-        m.T,
-        rule=lambda m, c, y, t: m.electricity_fallback[c, y, t] <= demand_gw(m, c, y, t),
     )
 
     def balance_rule(m, c, y, t):

@@ -7,11 +7,14 @@
 
 - Electrolysers run flexibly: their input is any value up to capacity in every slice.
 - `offshore_electrolysis_limit`: H2 from offshore electrolysis <= wind capacity factor[t] x
-  capacity x efficiency[y] (the electrolyser sits on its own wind park at sea).
+  capacity x efficiency[y] (the electrolyser sits on its own wind park at sea); an upper bound
+  of the H2 where the capacity is a constant (`core.limit_by_capacity`).
 - `import_limit`: import <= terminal capacity; zero before the scenario's first import year.
 - `backbone_limit_forward/backward`: flow on a section <= its capacity, each way; a section not
-  yet open has capacity 0.
-- `h2_fallback_limit`: grey hydrogen serves demand only: fallback <= demand.
+  yet open has capacity 0. Import and backbone limits stay rows even on a constant capacity:
+  their duals are the limits' marginal values (`extract_limits.py`).
+- hydrogen fallback limit: grey hydrogen serves demand only: 0 <= fallback <= demand, the
+  bounds of the fallback variable.
 - Storage (salt caverns) across representative days, after Kotzur et al. (2018):
   within a day the level relative to the day's start evolves as
   `level_in_day[t] = level_in_day[t-1] + charge[t] - discharge[t]` (1-h slices, from 0);
@@ -19,7 +22,8 @@
   of the representative day of d`, cyclic over the year; and
   `0 <= level_at_day_start[d] + min/max of level_in_day over that day <= energy capacity`.
   With full hours there is one 8760-h period and the year is cyclic.
-- Charge and discharge <= power ratio (1/h) x energy capacity.
+- `storage_charge_limit`, `storage_discharge_limit`: charge and discharge <= power ratio (1/h)
+  x energy capacity; upper bounds of charge and discharge where the capacity is a constant.
 
 Hydrogen demand in TWh/yr is flat: TWh x 1000 / 8760 GW.
 
@@ -41,7 +45,12 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from npvi_model.model.core import GW_PER_TWH_PER_YR, add_two_way_links
+from npvi_model.model.core import (
+    GW_PER_TWH_PER_YR,
+    add_two_way_links,
+    fix_where_zero,
+    limit_by_capacity,
+)
 
 
 def h2_demand_gw(m, c: str, y: int) -> float:
@@ -78,19 +87,22 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
     )
     m.h2_import = pyo.Var(m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="H2 imported [GW]")
     m.h2_fallback = pyo.Var(
-        m.C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="H2 demand left on grey hydrogen [GW]"
+        m.C,
+        m.Y,
+        m.T,
+        bounds=lambda m, c, y, t: (0.0, h2_demand_gw(m, c, y)),
+        doc="H2 demand left on grey hydrogen, at most the demand [GW]",
     )
+    fix_where_zero(m.h2_fallback)  # no demand: no fallback
     m.storage_charge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
     m.storage_discharge = pyo.Var(m.STORE_C, m.Y, m.T, domain=pyo.NonNegativeReals, doc="[GW]")
 
-    m.offshore_electrolysis_limit = pyo.Constraint(
-        m.OFFSHORE_ELY,
-        m.Y,
-        m.T,
-        rule=lambda m, a, y, t: (
-            m.offshore_h2[a, y, t]
-            <= d.wind_cf[t] * p["offshore_electrolysis_efficiency"][y] * m.capacity[a, y]
-        ),
+    limit_by_capacity(
+        m,
+        "offshore_electrolysis_limit",
+        m.offshore_h2,
+        lambda a: a,
+        lambda a, y, t: d.wind_cf[t] * p["offshore_electrolysis_efficiency"][y],
     )
     first_import = d.attrs["h2_import_earliest_year"]
     m.import_limit = pyo.Constraint(
@@ -101,12 +113,6 @@ def add_hydrogen(m: pyo.ConcreteModel) -> None:
             m.h2_import[c, y, t]
             <= (m.capacity[terminal[c], y] if terminal[c] and y >= first_import else 0.0)
         ),
-    )
-    m.h2_fallback_limit = pyo.Constraint(
-        m.C,
-        m.Y,
-        m.T,
-        rule=lambda m, c, y, t: m.h2_fallback[c, y, t] <= h2_demand_gw(m, c, y),
     )
     _add_storage(m, storage)
 
@@ -214,15 +220,11 @@ def _add_storage(m: pyo.ConcreteModel, storage: dict) -> None:
         doc="level at the start of each calendar day [GWh]",
     )
 
-    def power(m, c, y):
-        return p["h2_storage_power_ratio"][c] * m.capacity[storage[c], y]
+    def power_ratio(c, y, t):
+        return p["h2_storage_power_ratio"][c]
 
-    m.storage_charge_limit = pyo.Constraint(
-        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_charge[c, y, t] <= power(m, c, y)
-    )
-    m.storage_discharge_limit = pyo.Constraint(
-        m.STORE_C, m.Y, m.T, rule=lambda m, c, y, t: m.storage_discharge[c, y, t] <= power(m, c, y)
-    )
+    limit_by_capacity(m, "storage_charge_limit", m.storage_charge, storage.get, power_ratio)
+    limit_by_capacity(m, "storage_discharge_limit", m.storage_discharge, storage.get, power_ratio)
 
     def continuity_rule(m, c, y, t):
         before = 0.0 if first_in_period[t] else m.level_in_day[c, y, t - 1]

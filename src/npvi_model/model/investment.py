@@ -2,8 +2,15 @@
 
 For every asset a (a technology at a location) and model year y:
 
-    capacity[a, y] = existing[a, y]
-                     + sum of new[a, v] over build years v with v <= y < v + life[a, v]
+    capacity_definition[a, y]:
+        capacity[a, y] = existing[a, y]
+                         + sum of new[a, v] over build years v with v <= y < v + life[a, v]
+
+`capacity[a, y]` >= 0 is a variable with this one defining row where some build year v can be
+in service in y; elsewhere it is fixed at existing[a, y] (a constant: no column, no row). Every
+limit reads `capacity[a, y]`, so the sum over vintages is written once, not in every hourly
+limit. `capacity_constant(m, a, y)` gives the constant (or None), so that a family can turn a
+limit `flow <= factor x capacity` on a constant capacity into a bound of the flow.
 
 - `new[a, v]` exists only from the asset's earliest year on (its lead time) and only where the
   data allow expansion (`expansion_limits.csv`); capacity that only the data schedule gives
@@ -79,11 +86,20 @@ def add_investment(m: pyo.ConcreteModel) -> None:
 
     service = {(a, y): in_service(a, y) for a in d.assets for y in years}
 
-    def capacity_rule(m, a, y):
-        return p["existing_capacity"][(a, y)] + sum(m.new_capacity[a, v] for v in service[(a, y)])
-
-    m.capacity = pyo.Expression(
-        m.A, m.Y, rule=capacity_rule, doc="capacity in service [GW | GWh | Mt/yr]"
+    m.capacity = pyo.Var(
+        m.A, m.Y, domain=pyo.NonNegativeReals, doc="capacity in service [GW | GWh | Mt/yr]"
+    )
+    for (a, y), value in m.capacity.items():
+        if not service[(a, y)]:
+            value.fix(p["existing_capacity"][(a, y)])  # no vintage in service: a constant
+    growing = [(a, y) for a in d.assets for y in years if service[(a, y)]]
+    m.capacity_definition = pyo.Constraint(
+        growing,
+        rule=lambda m, a, y: (
+            m.capacity[a, y]
+            == p["existing_capacity"][(a, y)] + sum(m.new_capacity[a, v] for v in service[(a, y)])
+        ),
+        doc="capacity in service = existing + new builds still in service",
     )
 
     expandable = sorted({a for a, _ in buildable}, key=d.assets.index)
@@ -197,6 +213,13 @@ def add_national_pace(m: pyo.ConcreteModel, buildable: list, block_start: dict) 
         ),
         doc="national new capacity of a technology per model step <= national pace x years",
     )
+
+
+def capacity_constant(m: pyo.ConcreteModel, asset: str, year: int) -> float | None:
+    """Capacity of `asset` in `year` when no new build can be in service (fixed, a constant);
+    None when it is a decision (a variable with its defining row)."""
+    cap = m.capacity[asset, year]
+    return float(cap.value) if cap.fixed else None
 
 
 def _zero_nan(value: float) -> float:

@@ -1,9 +1,10 @@
 """`build_report`: key messages first, then one section per question, as one HTML file.
 
 The comparison tables are computed once and every figure is drawn once (PNG; SVG only on
-request). The page is rendered by jinja2 from `templates/report.html.j2` with autoescaping, so
-every name and text from a result file is escaped. Written atomically: a temporary folder
-beside `out_dir` replaces it only when complete.
+request), in worker processes when cores are free (`render.py`). The page is rendered by
+jinja2 from `templates/report.html.j2` with autoescaping, so every name and text from a result
+file is escaped. Written atomically: a temporary folder beside `out_dir` replaces it only when
+complete.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +26,8 @@ from npvi_model import analysis
 from npvi_model.report import figures as figs
 from npvi_model.report import fmt, messages
 from npvi_model.report import tables as tabs
-from npvi_model.report.texts import LANGS, TEXTS, t, tech_word
+from npvi_model.report.render import FigureSource, render_figures
+from npvi_model.report.texts import LANGS, TEXTS, figure_word, t, tech_word
 
 DPI = 100
 EXTRA_SECTION_KEYS = {"key", "title", "text", "figures", "tables"}
@@ -32,9 +35,12 @@ EXTRA_SECTION_KEYS = {"key", "title", "text", "figures", "tables"}
 
 @dataclass
 class ReportFigure:
+    """One figure of the report: `figure` is a Figure or a function that builds it (called
+    once, in a worker process when the figures are drawn in parallel; `render.py`)."""
+
     stem: str
     caption: str
-    figure: Figure
+    figure: FigureSource
     png_base64: str = ""
     width: int = 0
     height: int = 0
@@ -157,20 +163,27 @@ def _sections(
             ReportFigure(
                 f"access_{slug}",
                 f"{t('s_access', lang)}: {name}",
-                figs.fig_access_heatmap(ds, per_path(tables["access_timeline"], name)),
+                partial(
+                    figs.fig_access_heatmap, ds, per_path(tables["access_timeline"], name), lang
+                ),
             )
         )
         for carrier in [str(c) for c in ds["carrier"].values]:
+            caption = t("fig_supply_caption", lang).format(
+                carrier=figure_word("carrier", carrier, lang), name=name
+            )
             supply.figures.append(
                 ReportFigure(
-                    f"supply_{carrier}_{slug}", f"{carrier}: {name}", figs.fig_supply(ds, carrier)
+                    f"supply_{carrier}_{slug}", caption, partial(figs.fig_supply, ds, carrier, lang)
                 )
             )
         bottlenecks.figures.append(
             ReportFigure(
                 f"bottlenecks_{slug}",
                 f"{t('s_bottlenecks', lang)}: {name}",
-                figs.fig_bottlenecks(name, per_path(tables["bottlenecks"], name)),
+                partial(
+                    figs.fig_bottlenecks, name, per_path(tables["bottlenecks"], name), lang=lang
+                ),
             )
         )
     access.tables = tabs.access_tables(dict(tables), lang)
@@ -192,7 +205,13 @@ def _sections(
             ReportFigure(
                 "capacity_vs_targets",
                 t("s_capacity", lang),
-                figs.fig_capacity_vs_targets(datasets, names, tables["capacity_vs_targets"]),
+                partial(
+                    figs.fig_capacity_vs_targets,
+                    datasets,
+                    names,
+                    tables["capacity_vs_targets"],
+                    lang,
+                ),
             )
         ],
         tabs.capacity_tables(dict(tables), lang),
@@ -205,7 +224,7 @@ def _sections(
             ReportFigure(
                 "emissions",
                 t("s_emissions", lang),
-                figs.fig_emissions(datasets, names, tables["emissions_vs_targets"]),
+                partial(figs.fig_emissions, datasets, names, tables["emissions_vs_targets"], lang),
             )
         ],
         tabs.emissions_tables(dict(tables), lang),
@@ -216,7 +235,9 @@ def _sections(
         [t("s_paths_text", lang)],
         [
             ReportFigure(
-                "path_comparison", t("s_paths", lang), figs.fig_path_comparison(tables["headline"])
+                "path_comparison",
+                t("s_paths", lang),
+                partial(figs.fig_path_comparison, tables["headline"], lang),
             )
         ],
         tabs.paths_tables(dict(tables), lang),
@@ -225,7 +246,11 @@ def _sections(
         "no_regret",
         t("s_no_regret", lang),
         [t("s_no_regret_text", lang)],
-        [ReportFigure("no_regret", t("s_no_regret", lang), figs.fig_no_regret(built))],
+        [
+            ReportFigure(
+                "no_regret", t("s_no_regret", lang), partial(figs.fig_no_regret, built, lang)
+            )
+        ],
         tabs.no_regret_tables(dict(tables), built, lang),
     )
     gaps = Section(
@@ -313,6 +338,7 @@ def build_report(
     svg: bool = False,
     extra_sections: Sequence[Mapping] = (),
     force: bool = False,
+    jobs: int | None = None,
 ) -> Path:
     """Build the report for one or more result folders (see `analysis.find_result_dirs`).
 
@@ -323,7 +349,9 @@ def build_report(
     rendered after the built-in sections, each a dict {"key": str, "title": str, "text": str
     (paragraphs separated by a blank line), "figures": [(caption, matplotlib Figure)],
     "tables": [(caption, pandas DataFrame)]}; they are checked before anything is written
-    (ValueError). Returns the path of `report.html`.
+    (ValueError). Each figure is drawn once, spread over `jobs` worker processes
+    (`render.render_figures`; None: one per free core, 1: in this process). Returns the path of
+    `report.html`.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
@@ -348,16 +376,15 @@ def build_report(
     with npvi_output_dir(out_dir, "report", force, inputs=[*result_dirs, *dirs]) as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
-        for section in sections:
-            for fig in section.figures:
-                png = figs.to_png(fig.figure, DPI)
-                (fig_dir / f"{fig.stem}.png").write_bytes(png)
-                fig.png_base64 = base64.b64encode(png).decode("ascii")
-                w, h = fig.figure.get_size_inches()
-                fig.width, fig.height = int(w * DPI), int(h * DPI)
-                if svg:
-                    fig.figure.savefig(fig_dir / f"{fig.stem}.svg", format="svg")
-                    fig.svg = True
+        shown = [fig for section in sections for fig in section.figures]
+        images = render_figures([fig.figure for fig in shown], DPI, svg=svg, jobs=jobs)
+        for fig, image in zip(shown, images, strict=True):
+            (fig_dir / f"{fig.stem}.png").write_bytes(image.png)
+            fig.png_base64 = base64.b64encode(image.png).decode("ascii")
+            fig.width, fig.height = int(image.width_in * DPI), int(image.height_in * DPI)
+            if image.svg is not None:
+                (fig_dir / f"{fig.stem}.svg").write_bytes(image.svg)
+                fig.svg = True
         html = render_html(datasets, names, key, across, sections, lang)
         (tmp / "report.html").write_text(html, encoding="utf-8")
     return out_dir / "report.html"

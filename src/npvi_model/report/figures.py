@@ -3,7 +3,9 @@
 Colours are the Okabe-Ito palette, which readers with red-green colour blindness can separate;
 the access heat map uses `cividis` (blue to yellow, no red-green). Paths are told apart by line
 style and marker as well as colour, so overlapping lines stay visible. Every figure takes the
-comparison tables computed once by `build_report` rather than computing them again.
+comparison tables computed once by `build_report` rather than computing them again. Every
+word a figure shows comes from the report's text table in the figure's `lang` ("en" or "nl";
+`texts_figures.py`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import pandas as pd
 import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from npvi_model import analysis
+from npvi_model.report.texts import TEXTS, figure_word, t
 
 #: Okabe & Ito (2008) colour-blind-safe palette
 OKABE_ITO = {
@@ -81,6 +85,25 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+class DecimalCommaFormatter(ScalarFormatter):
+    """Matplotlib's default tick numbers with a decimal comma (Dutch: 2,5 rather than 2.5)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def in_language(fig: Figure, lang: str) -> Figure:
+    """`fig` with its numeric tick labels written the `lang` way: in Dutch a decimal comma on
+    every axis that shows matplotlib's default numbers (named ticks, such as years or clusters
+    set as labels, are left as they are). English figures are returned unchanged."""
+    if lang == "nl":
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(DecimalCommaFormatter())
+    return fig
+
+
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """The figure as PNG bytes (for notebooks: `display(Image(to_png(fig)))`)."""
     buf = io.BytesIO()
@@ -102,7 +125,11 @@ def electrolyser_input_twh(ds: xr.Dataset) -> xr.DataArray | None:
     return (draw.clip(min=0) * ds["slice_weight_h"]).sum("slice") / 1000.0
 
 
-def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def fig_supply(ds: xr.Dataset, carrier: str, lang: str = "en") -> Figure:
     """Stacked annual supply by source per cluster and year for one carrier; demand as a dash,
     and for electricity demand plus electrolyser input as an open dash."""
     unit = "Mt CO2" if carrier == "co2" else "TWh"
@@ -132,34 +159,45 @@ def fig_supply(ds: xr.Dataset, carrier: str) -> Figure:
                 color=SOURCE_COLOURS.get(src),
                 hatch="//" if fossil else None,
                 edgecolor="white" if fossil else None,
-                label=src.replace("_", " ") + (" (fossil)" if fossil else ""),
+                label=t("fig_fossil_source", lang).format(source=figure_word("source", src, lang))
+                if fossil
+                else figure_word("source", src, lang),
                 width=0.7,
             )
             pos += np.clip(vals, 0, None)
             neg += np.clip(vals, None, 0)
         demand = ds["demand"].sel(carrier=carrier, cluster=cl, year=years).values
-        ax.plot(x, demand, "k_", markersize=18, mew=2, label="demand")
+        ax.plot(x, demand, "k_", markersize=18, mew=2, label=t("fig_demand", lang))
         if ely is not None and float(ely.sum()) > 0:
             total = demand + ely.sel(cluster=cl, year=years).values
             ax.plot(
-                x, total, "_", color="black", markersize=18, mew=1, label="demand + electrolysers"
+                x,
+                total,
+                "_",
+                color="black",
+                markersize=18,
+                mew=1,
+                label=t("fig_demand_electrolysers", lang),
             )
         ax.set_title(analysis.cluster_name(cl), fontsize=9)
         ax.set_xticks(x, [str(y) for y in years], fontsize=7)
         ax.axhline(0, color="black", linewidth=0.5)
         if i % ncols == 0:
-            ax.set_ylabel(f"{unit} per year")
+            ax.set_ylabel(t("fig_per_year", lang).format(unit=unit))
     for j in range(len(clusters), nrows * ncols):
         axes[j // ncols][j % ncols].set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8)
     fig.suptitle(
-        f"{carrier.capitalize()}: supply by source per cluster — {analysis.scenario_name(ds)}"
+        t("fig_supply_title", lang).format(
+            carrier=_upper_first(figure_word("carrier", carrier, lang)),
+            name=analysis.scenario_name(ds),
+        )
     )
-    return fig
+    return in_language(fig, lang)
 
 
-def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame) -> Figure:
+def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame, lang: str = "en") -> Figure:
     """Green share per cluster (rows) and year (columns), one panel per carrier (cividis);
     cells at or above the access threshold carry a tick."""
     thr = float(timeline["threshold"].iloc[0]) if len(timeline) else 0.9
@@ -183,24 +221,23 @@ def fig_access_heatmap(ds: xr.Dataset, timeline: pd.DataFrame) -> Figure:
                 ax.text(c, r, text, ha="center", va="center", fontsize=7, color=colour)
         ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=8)
         ax.set_yticks(range(len(clusters)), clusters, fontsize=8)
-        ax.set_title(f"green {carrier}", fontsize=9)
+        carrier_text = figure_word("carrier", carrier, lang)
+        ax.set_title(t("fig_green_carrier", lang).format(carrier=carrier_text), fontsize=9)
     if image is not None:
-        fig.colorbar(image, ax=list(axes), label="green share of demand", shrink=0.9)
-    fig.suptitle(f"Access to green energy — {analysis.scenario_name(ds)} (✓ = share ≥ {thr:.0%})")
-    return fig
+        fig.colorbar(image, ax=list(axes), label=t("fig_green_share", lang), shrink=0.9)
+    fig.suptitle(
+        t("fig_access_title", lang).format(name=analysis.scenario_name(ds), threshold=f"{thr:.0%}")
+    )
+    return in_language(fig, lang)
 
 
 def fig_capacity_vs_targets(
-    datasets: Sequence[xr.Dataset], names: Sequence[str], cvt: pd.DataFrame
+    datasets: Sequence[xr.Dataset], names: Sequence[str], cvt: pd.DataFrame, lang: str = "en"
 ) -> Figure:
     """National electrolysis and industry offshore wind capacity per path (distinct line
     styles) against the targets (black crosses)."""
     fig = new_figure(10, 4.0)
     axes = fig.subplots(1, 2)
-    titles = {
-        "electrolysis_gw": "Electrolysis (GW electricity input)",
-        "offshore_wind_gw": "Offshore wind for industry (industry share of national roadmap)",
-    }
     for k, (ax, target) in enumerate(zip(axes, analysis.CAPACITY_TARGETS, strict=True)):
         for i, (ds, name) in enumerate(zip(datasets, names, strict=True)):
             nat = analysis.national_capacity(ds)
@@ -213,29 +250,30 @@ def fig_capacity_vs_targets(
             s=80,
             color="black",
             zorder=5,
-            label="target",
+            label=t("fig_target", lang),
         )
-        ax.set_title(titles.get(target, target), fontsize=9)
-        ax.set_xlabel("year")
+        title = f"fig_capacity_{target}"
+        ax.set_title(t(title, lang) if title in TEXTS else target, fontsize=9)
+        ax.set_xlabel(t("fig_year", lang))
         ax.set_ylabel("GW")
         ax.grid(alpha=0.3)
         if k == 0:
             ax.legend(fontsize=8)
-    fig.suptitle("Capacity built against the policy targets")
-    return fig
+    fig.suptitle(t("fig_capacity_title", lang))
+    return in_language(fig, lang)
 
 
-def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8) -> Figure:
+def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = "en") -> Figure:
     """Horizontal bars of the binding limits with the highest marginal value, top N per unit."""
     ranking = ranking[ranking["rank_in_unit"] <= top]
     units = list(dict.fromkeys(ranking["limit_unit"]))
     if not units:
         fig = new_figure(7, 2.0)
         ax = fig.subplots()
-        ax.text(0.5, 0.5, "No capacity limit binds in any year", ha="center", va="center")
+        ax.text(0.5, 0.5, t("fig_no_limit_binds", lang), ha="center", va="center")
         ax.set_axis_off()
-        fig.suptitle(f"Bottlenecks — {name}")
-        return fig
+        fig.suptitle(t("fig_bottlenecks_none_title", lang).format(name=name))
+        return in_language(fig, lang)
     heights = [max(1.5, 0.32 * (ranking["limit_unit"] == u).sum() + 1) for u in units]
     fig = new_figure(8, sum(heights) + 0.8)
     axes = fig.subplots(len(units), 1, squeeze=False, height_ratios=heights)[:, 0]
@@ -243,16 +281,16 @@ def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8) -> Figure:
     for ax, unit in zip(axes, units, strict=True):
         sub = ranking[ranking["limit_unit"] == unit].iloc[::-1]
         ax.barh(sub["label"], sub[col] / 1e3, color=OKABE_ITO["orange"])
-        ax.set_xlabel(f"thousand EUR per {unit} per year")
-        ax.set_title(f"limits in {unit}", fontsize=9, loc="left")
+        ax.set_xlabel(t("fig_limit_value", lang).format(unit=unit))
+        ax.set_title(t("fig_limits_in", lang).format(unit=unit), fontsize=9, loc="left")
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(f"What one more unit of each limit is worth — {name}")
-    return fig
+    fig.suptitle(t("fig_bottlenecks_title", lang).format(name=name))
+    return in_language(fig, lang)
 
 
 def fig_emissions(
-    datasets: Sequence[xr.Dataset], names: Sequence[str], emissions: pd.DataFrame
+    datasets: Sequence[xr.Dataset], names: Sequence[str], emissions: pd.DataFrame, lang: str = "en"
 ) -> Figure:
     """Emissions per year by cause (stacked bars), one panel per path, with the target."""
     fig = new_figure(3.6 * len(datasets) + 0.5, 3.8)
@@ -274,24 +312,24 @@ def fig_emissions(
                 hatch="xx" if float(vals.sum()) < 0 else None,
                 edgecolor="white",
                 width=0.7,
-                label=analysis.CAUSE_LABELS.get(str(cause), str(cause)),
+                label=figure_word("cause", str(cause), lang),
             )
             above += np.maximum(vals, 0)
             below += np.minimum(vals, 0)
-        ax.plot(x, above + below, "kD", markersize=4, label="net emissions")
+        ax.plot(x, above + below, "kD", markersize=4, label=t("fig_net_emissions", lang))
         ax.axhline(0, color="black", linewidth=0.5)
         em = emissions[emissions["scenario"] == name]
-        ax.plot(x, em["target_mt"], "k_", markersize=20, mew=3, label="target or cap")
+        ax.plot(x, em["target_mt"], "k_", markersize=20, mew=3, label=t("fig_target_or_cap", lang))
         ax.set_xticks(x, [str(y) for y in years], fontsize=7)
         ax.set_title(name, fontsize=9)
         if i == 0:
-            ax.set_ylabel("Mt CO2 per year")
+            ax.set_ylabel(t("fig_per_year", lang).format(unit="Mt CO2"))
             ax.legend(fontsize=7)
-    fig.suptitle("Industry emissions by cause, against the target")
-    return fig
+    fig.suptitle(t("fig_emissions_title", lang))
+    return in_language(fig, lang)
 
 
-def fig_path_comparison(headline: pd.DataFrame) -> Figure:
+def fig_path_comparison(headline: pd.DataFrame, lang: str = "en") -> Figure:
     """Demand falling back to fossil supply and emissions per year, one line per path."""
     fig = new_figure(10, 3.8)
     axes = fig.subplots(1, 2)
@@ -299,25 +337,25 @@ def fig_path_comparison(headline: pd.DataFrame) -> Figure:
         unmet = sub.get("unmet_electricity_twh", 0) + sub.get("unmet_hydrogen_twh", 0)
         axes[0].plot(sub["year"], unmet, label=name, **path_style(i))
         axes[1].plot(sub["year"], sub["emissions_mt"], label=name, **path_style(i))
-    axes[0].set_title("Electricity + hydrogen falling back to fossil", fontsize=9)
-    axes[0].set_ylabel("TWh per year")
-    axes[1].set_title("Industry emissions", fontsize=9)
-    axes[1].set_ylabel("Mt CO2 per year")
+    axes[0].set_title(t("fig_fallback_title", lang), fontsize=9)
+    axes[0].set_ylabel(t("fig_per_year", lang).format(unit="TWh"))
+    axes[1].set_title(t("fig_industry_emissions", lang), fontsize=9)
+    axes[1].set_ylabel(t("fig_per_year", lang).format(unit="Mt CO2"))
     for ax in axes:
-        ax.set_xlabel("year")
+        ax.set_xlabel(t("fig_year", lang))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("The development paths compared")
-    return fig
+    fig.suptitle(t("fig_paths_title", lang))
+    return in_language(fig, lang)
 
 
-def fig_no_regret(no_regret_built: pd.DataFrame) -> Figure:
+def fig_no_regret(no_regret_built: pd.DataFrame, lang: str = "en") -> Figure:
     """New capacity (GW) built by every path, per year, stacked by technology."""
     nr = no_regret_built[no_regret_built["unit"] == "GW"]
     fig = new_figure(7, 3.6)
     ax = fig.subplots()
     if nr.empty:
-        ax.text(0.5, 0.5, "No new capacity is common to all paths", ha="center", va="center")
+        ax.text(0.5, 0.5, t("fig_no_common_capacity", lang), ha="center", va="center")
         ax.set_axis_off()
     else:
         pivot = nr.pivot_table(
@@ -331,13 +369,13 @@ def fig_no_regret(no_regret_built: pd.DataFrame) -> Figure:
                 x,
                 pivot[tech].values,
                 bottom=bottom,
-                label=tech.replace("_", " "),
+                label=figure_word("tech", tech, lang),
                 width=0.7,
                 color=colours[k % len(colours)],
             )
             bottom += pivot[tech].values
         ax.set_xticks(x, [str(y) for y in pivot.index])
-        ax.set_ylabel("new capacity in every path (GW)")
+        ax.set_ylabel(t("fig_new_capacity_every_path", lang))
         ax.legend(fontsize=8)
-    fig.suptitle("No-regret: new capacity every development path builds")
-    return fig
+    fig.suptitle(t("fig_no_regret_title", lang))
+    return in_language(fig, lang)

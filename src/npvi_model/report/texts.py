@@ -7,6 +7,8 @@ to English, a key missing in both raises KeyError (a typo must not reach a reade
 
 from __future__ import annotations
 
+from npvi_model.report.texts_figures import FIGURE_TEXTS
+
 LANGS = ("en", "nl")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -299,6 +301,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+TEXTS.update(FIGURE_TEXTS)  # the figures' words (texts_figures.py), keys starting with fig_
+
 CARRIER_WORDS = {"electricity": "carrier_electricity", "hydrogen": "carrier_hydrogen"}
 
 TECH_WORDS: dict[str, dict[str, str]] = {
@@ -326,3 +330,10 @@ def carrier_word(carrier: str, lang: str = "en") -> str:
 def tech_word(tech: str, lang: str = "en") -> str:
     words = TECH_WORDS.get(tech)
     return (words.get(lang) or words["en"]) if words else tech.replace("_", " ")
+
+
+def figure_word(kind: str, name: str, lang: str = "en") -> str:
+    """How a figure labels the id `name` of a `kind` (source, cause, carrier, tech): its
+    `fig_<kind>_<name>` text, else the id with spaces."""
+    key = f"fig_{kind}_{name}"
+    return t(key, lang) if key in TEXTS else name.replace("_", " ")

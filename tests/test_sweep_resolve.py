@@ -187,3 +187,32 @@ def test_a_failed_solve_leaves_the_next_one_cold():
     assert resolver.lp is None
     again = resolver.solve(build_model(ds), CONFIG)
     assert (again.warm, again.objective_meur) == (False, pytest.approx(438.0))
+
+
+def test_each_structure_keeps_its_own_instance():
+    """A worker keeps one HiGHS instance per structure, so a factor that changes the structure
+    (here: no wind at A, so its wind flow is not created) does not make later samples cold.
+
+    1. Gas 50, corridor 1 GW, wind 3 GW (cold): 438 MEUR, as above.
+    2. The same without wind (a new structure: cold): B's 2 GW all on gas, 17,520 GWh x 50 =
+       876 MEUR.
+    3. Gas 80 with wind again (structure 1: warm on its own instance, although structure 2 came
+       in between): 8760 GWh x 80 = 700.8 MEUR, and the same primal and duals as a cold solve.
+    4. With room for one structure only, step 3 is cold (the instance of 1 was dropped)."""
+    no_wind = corridor_inputs(50.0, 1.0)
+    no_wind["existing_capacity"].loc[{"asset": "offshore_wind:A"}] = 0.0
+    results = []
+    for max_structures, expect_third_warm in ((4, True), (1, False)):
+        resolver = ReSolver(max_structures=max_structures)
+        first = resolver.solve(build_model(corridor_inputs(50.0, 1.0)), CONFIG)
+        second = resolver.solve(build_model(no_wind), CONFIG)
+        ds = corridor_inputs(80.0, 1.0)
+        model = build_model(ds)
+        third = resolver.solve(model, CONFIG)
+        assert (first.warm, second.warm, third.warm) == (False, False, expect_third_warm)
+        assert first.objective_meur == pytest.approx(438.0)
+        assert second.objective_meur == pytest.approx(876.0)
+        assert third.objective_meur == pytest.approx(700.8)
+        assert_same_as_cold(ds, model, third)
+        results.append(len(resolver.held))
+    assert results == [2, 1]

@@ -1,4 +1,5 @@
-"""Re-solve, don't rebuild: one persistent HiGHS instance per model structure.
+"""Re-solve, don't rebuild: one persistent HiGHS instance per model structure (up to
+`MAX_STRUCTURES` per worker, least recently used dropped).
 
 Variants of one base scenario differ in coefficients, not in structure. `ReSolver.solve`
 compiles the Pyomo model with the fast hand-off's compiler (`handoff.compile_lp`: one HiGHS row
@@ -21,6 +22,7 @@ values go back into the Pyomo variables (`handoff.load_primal`) and each constra
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -81,15 +83,52 @@ class ReSolveResult:
     options: dict
 
 
-class ReSolver:
-    """A persistent HiGHS instance and the compiled LP it holds."""
+#: structures a worker keeps a HiGHS instance for (a factor such as a wind delay changes which
+#: coefficients exist, so its values are different structures); the least recently used goes
+MAX_STRUCTURES = 4
 
-    def __init__(self) -> None:
+
+def structure_key(lp: CompiledLP) -> str:
+    """SHA-256 of what `CompiledLP.same_pattern` compares: shape, row pointers, column indices
+    and the objective sense."""
+    import hashlib
+
+    digest = hashlib.sha256(repr((lp.matrix.shape, lp.maximise)).encode())
+    digest.update(np.ascontiguousarray(lp.matrix.indptr, dtype=np.int64).tobytes())
+    digest.update(np.ascontiguousarray(lp.matrix.indices, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+class ReSolver:
+    """Persistent HiGHS instances, one per model structure (at most `max_structures`, least
+    recently used dropped), each with the compiled LP it holds.
+
+    A sample whose structure was seen before on this worker is re-solved warm on that
+    structure's instance, whatever structures came in between; a new structure gets a new
+    instance and a cold solve."""
+
+    def __init__(self, max_structures: int = MAX_STRUCTURES) -> None:
+        from collections import OrderedDict
+
+        self.max_structures = max(1, int(max_structures))
+        #: structure key -> (highspy.Highs, the CompiledLP it holds, solved optimally)
+        self.held: OrderedDict[str, tuple] = OrderedDict()
+        self.lp: CompiledLP | None = None  # the LP of the last optimal solve
+
+    def _instance(self, key: str):
+        """The HiGHS instance and LP held for `key` (moved to most recent), or a new empty
+        instance (the least recently used one dropped when all places are taken)."""
         import highspy
 
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.lp: CompiledLP | None = None
+        if key in self.held:
+            self.held.move_to_end(key)
+            return self.held.pop(key)
+        while len(self.held) >= self.max_structures:
+            _, (old, _) = self.held.popitem(last=False)
+            old.clearModel()
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        return highs, None
 
     def solve(self, model: pyo.ConcreteModel, config: SolverConfig) -> ReSolveResult:
         import highspy
@@ -99,28 +138,33 @@ class ReSolver:
         t1 = time.perf_counter()
         options = highs_options(config)
         options.update(time_limit=float(config.time_limit_s), threads=config.threads)
-        held, self.lp = self.lp, None  # None until HiGHS holds `lp` and solved it optimally
+        self.lp = None  # None until HiGHS holds `lp` and solved it optimally
+        key = structure_key(lp)
+        highs, held = self._instance(key)  # taken out: kept again only after an optimum
         warm = lp.same_pattern(held)
         if config.algorithm == "simplex" and "simplex_strategy" not in config.options:
             options["simplex_strategy"] = PRIMAL if warm else DUAL
         if warm:
-            changed = pass_changes(self.highs, held, lp)
+            changed = pass_changes(highs, held, lp)
         else:
             changed = -1
-            self.highs.clearModel()
-            pass_model(self.highs, lp)
-        self.highs.resetOptions()  # this solve's options only, none left from the last one
-        apply_options(self.highs, options)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:  # the next solve starts clean
-            text = self.highs.modelStatusToString(status)
+            highs.clearModel()
+            pass_model(highs, lp)
+        highs.resetOptions()  # this solve's options only, none left from the last one
+        apply_options(highs, options)
+        highs.run()
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:  # this structure starts clean next time
+            highs.clearModel()
+            text = highs.modelStatusToString(status)
             raise SolveError("not_optimal", f"HiGHS: {text}; nothing was written")
+        # kept without its Pyomo rows and columns, so no earlier model stays in memory
+        self.held[key] = (highs, dataclasses.replace(lp, columns=[], constraints=[]))
         self.lp = lp
-        solution = self.highs.getSolution()
+        solution = highs.getSolution()
         load_primal(lp, solution.col_value)
         duals = row_duals(lp, solution.row_dual)
-        objective = float(self.highs.getInfo().objective_function_value)
+        objective = float(highs.getInfo().objective_function_value)
         return ReSolveResult(
             objective, duals, warm, changed, t1 - t0, time.perf_counter() - t1, options
         )

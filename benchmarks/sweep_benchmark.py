@@ -19,8 +19,11 @@ Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +143,10 @@ def main() -> None:
     parser.add_argument("--speedup-samples", type=int, default=8, help="0: no speed-up runs")
     parser.add_argument("--keep", default=None, help="copy the full sweep's folder here (new)")
     args = parser.parse_args()
+    # the cold run must be cold: an empty basis cache of the benchmark's own (removed at exit)
+    cache = tempfile.mkdtemp(prefix="npvi-bench-cache-")
+    os.environ["NPVI_CACHE_DIR"] = cache
+    atexit.register(shutil.rmtree, cache, True)
 
     spec = yaml.safe_load(Path(args.sweep).read_text())
     spec["base"] = str((Path(args.sweep).resolve().parent / spec["base"]).resolve())
@@ -167,8 +174,6 @@ def main() -> None:
         report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
         print("sweep", json.dumps(report["sweep"]), flush=True)
         if args.keep:
-            import shutil
-
             shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
         if args.speedup_samples:
             spec["design"]["samples"] = args.speedup_samples

@@ -66,7 +66,7 @@ from npvi_model.handoff import compile_lp
 from npvi_model.model import build_model
 from npvi_model.model.objective import NOT_SYSTEM_COST
 from npvi_model.scenario import ResolvedScenario
-from npvi_model.solve import SolveResult, solve
+from npvi_model.solve import SolveResult, solve_within
 
 #: HiGHS algorithm of the hourly dispatch (step 2), chosen by measurement (module docstring)
 DISPATCH_ALGORITHM = "ipm"
@@ -118,17 +118,17 @@ def _solve(model, config, tee, budget, warm, stage, compiled_out=None, keep_basi
     timing["compile"] = compiled.seconds
     if compiled_out is not None:
         compiled_out.append(compiled)
-    budget.check(f"handing the {stage} model to HiGHS")
-    result = solve(
+    result, solve_timing = solve_within(
+        budget,
+        f"the {stage} model",
         model,
         config,
         tee=tee,
-        time_limit_s=budget.remaining(),
         compiled=compiled,
         warm_basis=warm,
         keep_basis=keep_basis,
     )
-    timing.update({k: v for k, v in result.timing.items() if k != "compile"})
+    timing.update(solve_timing)
     return result, timing
 
 

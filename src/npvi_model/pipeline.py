@@ -28,7 +28,7 @@ from npvi_model.model import build_model
 from npvi_model.model.tie_breaks import discounted_tie_break_meur
 from npvi_model.results_io import write_results
 from npvi_model.scenario import ResolvedScenario, resolve
-from npvi_model.solve import solve
+from npvi_model.solve import solve_within
 from npvi_model.timeslices import reduce_time
 
 
@@ -215,19 +215,19 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cac
         f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
         "constraints" + (", warm start)" if warm is not None else ")")
     )
-    budget.check("handing the model to HiGHS")
-    result = solve(
+    result, solve_timing = solve_within(
+        budget,
+        "the model",
         model,
         config,
         tee=tee,
-        time_limit_s=budget.remaining(),
         compiled=compiled,
         warm_basis=warm,
         basis_cache=use_cache,
     )
     if warm_starts is not None and result.basis is not None:
         warm_starts["last"] = result.basis
-    timing.update({k: v for k, v in result.timing.items() if k != "compile"})
+    timing.update(solve_timing)
     timing["solve"] = result.solve_seconds + timing.get("compile", 0.0)
     say("extracting results")
     t2 = time.perf_counter()

@@ -109,6 +109,16 @@ def _fail(status: str, name: str, model, config, limit: float, elapsed: float) -
     raise SolveError(status, f"{text}; nothing was written", diagnosis)
 
 
+def solve_within(budget, what: str, model, config, **kwargs) -> tuple[SolveResult, dict]:
+    """`solve` with what is left of the run's time budget (`budget.TimeBudget`), after checking
+    that some is left before handing `what` ("the model", "the planning model", ...) to HiGHS.
+    Returns the result and its stage seconds without `compile`, which the caller times itself
+    (it compiles before, to fingerprint the model)."""
+    budget.check(f"handing {what} to HiGHS")
+    result = solve(model, config, time_limit_s=budget.remaining(), **kwargs)
+    return result, {k: v for k, v in result.timing.items() if k != "compile"}
+
+
 def _solve_interruptibly(highs) -> None:
     """Run HiGHS so that Ctrl-C (or SIGTERM, which the CLI turns into one) always stops it.
 

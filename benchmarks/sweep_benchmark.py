@@ -7,7 +7,9 @@
    the mean cost of the warm samples against the cold run is the re-solve / cold ratio.
 3. The sweep of `--samples` samples with `--workers` workers (LocalCluster): wall time, peak
    memory of each worker process (max RSS) and of the whole process tree (client, scheduler,
-   nannies and workers together, sampled every 0.2 s).
+   nannies and workers together, sampled every 0.2 s); from the samples' files, how many were
+   solved warm and cold, their mean seconds, and the mean warm sample against the cold run
+   (`sweep_resolve_over_cold`: the re-solve / cold ratio over the whole sweep).
 4. Speed-up: the first `--speedup-samples` samples with 1 worker and with `--workers` workers.
 
 Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
@@ -123,6 +125,7 @@ def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
             wall = time.perf_counter() - t
         rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return {
+        **_per_sample(out, outcome.done),
         "workers": workers,
         "wall_s": round(wall, 1),
         "done": len(outcome.done),
@@ -131,6 +134,38 @@ def _sweep(sweep_file: Path, out: Path, workers: int) -> dict:
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "tree_peak_rss_mb": round(tree.peak_mb),
     }
+
+
+def _per_sample(out: Path, done: list[int]) -> dict:
+    """How the sweep's samples were solved (from each sample file's `solve_info`): counts,
+    mean seconds per warm and per cold sample, the warm samples' HiGHS seconds and simplex
+    iterations (median, max)."""
+    import statistics
+
+    from npvi_model.sweep.worker import read_sample
+
+    infos = [json.loads(read_sample(out, s).attrs["solve_info"]) for s in sorted(done)]
+    warm = [i for i in infos if i["warm_start"]]
+    cold = [i for i in infos if not i["warm_start"]]
+
+    def mean(rows, key):
+        return round(statistics.fmean(r[key] for r in rows), 2) if rows else None
+
+    result = {
+        "n_warm": len(warm),
+        "n_cold": len(cold),
+        "warm_mean_total_s": mean(warm, "total_s"),
+        "cold_mean_total_s": mean(cold, "total_s"),
+    }
+    if warm:
+        solve = [i["solve_s"] for i in warm]
+        result["warm_solve_s_median_max"] = [
+            round(statistics.median(solve), 1),
+            round(max(solve), 1),
+        ]
+        its = [i.get("simplex_iterations", 0) for i in warm]
+        result["warm_iterations_median_max"] = [int(statistics.median(its)), max(its)]
+    return result
 
 
 def main() -> None:
@@ -173,6 +208,10 @@ def main() -> None:
         print("re-solve", json.dumps(resolved), flush=True)
         report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
         print("sweep", json.dumps(report["sweep"]), flush=True)
+        if report["sweep"]["warm_mean_total_s"] is not None:  # over the whole sweep
+            report["sweep_resolve_over_cold"] = round(
+                report["sweep"]["warm_mean_total_s"] / cold["cold_s"], 3
+            )
         if args.keep:
             shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
         if args.speedup_samples:
@@ -208,6 +247,12 @@ def _summary(report: dict) -> list[str]:
         )
     else:
         lines.append("re-solve / cold: no warm sample among the re-solve samples")
+    if "sweep_resolve_over_cold" in report:
+        lines.append(
+            f"re-solve / cold over the sweep: {report['sweep_resolve_over_cold']} "
+            f"({run['n_warm']} warm samples, mean {run['warm_mean_total_s']} s; "
+            f"{run['n_cold']} cold, mean {run['cold_mean_total_s']} s)"
+        )
     if "speed_up" in report:
         one, many = report["speed_up_runs"]
         lines.append(

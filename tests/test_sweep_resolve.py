@@ -216,3 +216,30 @@ def test_each_structure_keeps_its_own_instance():
         assert_same_as_cold(ds, model, third)
         results.append(len(resolver.held))
     assert results == [2, 1]
+
+
+def test_warm_solve_starts_from_the_nearest_basis():
+    """Two different optimal bases: with a 1 GW corridor the flow sits at its bound and B's
+    fallback is basic (1 GW x 8760 h x 50 EUR/MWh = 438 MEUR); with 2.5 GW the flow (2 GW) is
+    basic and nothing falls back (0 MEUR: wind and the existing corridor cost nothing).
+
+    Solved at positions 0 (1 GW), 1 (2.5 GW), then 1 GW again at position 0.05: the third solve
+    starts from the first's basis (distance 0.05), already optimal: 0 simplex iterations.
+    Without positions it starts from the last basis (2.5 GW's) and needs at least one (and
+    reaches another optimal vertex: an electrolyser limit at B without electrolysers is
+    degenerate, its dual 0 or 438 EUR/MWh)."""
+    for positions, expect_iterations_zero in (((0.0, 1.0, 0.05), True), ((None,) * 3, False)):
+        resolver = ReSolver()
+        first = resolver.solve(build_model(corridor_inputs(50.0, 1.0)), CONFIG, positions[0])
+        second = resolver.solve(build_model(corridor_inputs(50.0, 2.5)), CONFIG, positions[1])
+        ds = corridor_inputs(50.0, 1.0)
+        model = build_model(ds)
+        third = resolver.solve(model, CONFIG, positions[2])
+        assert (first.warm, second.warm, third.warm) == (False, True, True)
+        assert first.objective_meur == pytest.approx(438.0)
+        assert second.objective_meur == pytest.approx(0.0, abs=1e-9)
+        assert third.objective_meur == pytest.approx(438.0)
+        assert (third.iterations == 0) == expect_iterations_zero
+        if expect_iterations_zero:  # the first solve's vertex: a cold solve's values and duals
+            assert third.start_distance == pytest.approx(0.05)
+            assert_same_as_cold(ds, model, third)

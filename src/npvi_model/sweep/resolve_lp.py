@@ -81,11 +81,18 @@ class ReSolveResult:
     compile_seconds: float
     solve_seconds: float
     options: dict
+    #: simplex iterations of this solve
+    iterations: int = 0
+    #: a warm solve's distance (scaled factor space) to the sample whose basis it started from
+    start_distance: float | None = None
 
 
 #: structures a worker keeps a HiGHS instance for (a factor such as a wind delay changes which
 #: coefficients exist, so its values are different structures); the least recently used goes
 MAX_STRUCTURES = 4
+#: optimal bases kept per structure, each with its sample's position; a warm solve starts from
+#: the nearest (about 1 MB each at the reference resolution); the oldest goes
+MAX_BASES_PER_STRUCTURE = 16
 
 
 def structure_key(lp: CompiledLP) -> str:
@@ -105,7 +112,10 @@ class ReSolver:
 
     A sample whose structure was seen before on this worker is re-solved warm on that
     structure's instance, whatever structures came in between; a new structure gets a new
-    instance and a cold solve."""
+    instance and a cold solve. With a `position` (the sample's factors scaled to [0, 1],
+    `ordering.unit_position`), the warm solve starts from the optimal basis of the nearest
+    sample solved on that structure (Euclidean distance; of the last
+    `MAX_BASES_PER_STRUCTURE`), not necessarily the last one."""
 
     def __init__(self, max_structures: int = MAX_STRUCTURES) -> None:
         from collections import OrderedDict
@@ -113,6 +123,8 @@ class ReSolver:
         self.max_structures = max(1, int(max_structures))
         #: structure key -> (highspy.Highs, the CompiledLP it holds, solved optimally)
         self.held: OrderedDict[str, tuple] = OrderedDict()
+        #: structure key -> [(position, optimal highspy.HighsBasis)], oldest first
+        self.bases: dict[str, list] = {}
         self.lp: CompiledLP | None = None  # the LP of the last optimal solve
 
     def _instance(self, key: str):
@@ -124,13 +136,36 @@ class ReSolver:
             self.held.move_to_end(key)
             return self.held.pop(key)
         while len(self.held) >= self.max_structures:
-            _, (old, _) = self.held.popitem(last=False)
+            dropped, (old, _) = self.held.popitem(last=False)
+            self.bases.pop(dropped, None)
             old.clearModel()
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         return highs, None
 
-    def solve(self, model: pyo.ConcreteModel, config: SolverConfig) -> ReSolveResult:
+    def _nearest_start(self, highs, key: str, position) -> float | None:
+        """Set the basis of the nearest sample solved on this structure (HiGHS holds the last
+        one's already); return its distance, or None without positions."""
+        kept = self.bases.get(key) or []
+        if position is None or not kept or kept[-1][0] is None:
+            return None
+        here = np.atleast_1d(np.asarray(position, dtype=float))
+        distances = [
+            float(np.linalg.norm(here - p)) if p is not None and len(p) == len(here) else np.inf
+            for p, _ in kept
+        ]
+        best = int(np.argmin(distances))
+        if best != len(kept) - 1 and np.isfinite(distances[best]):
+            highs.setBasis(kept[best][1])
+        return distances[best]
+
+    def _keep_basis(self, highs, key: str, position) -> None:
+        kept = self.bases.setdefault(key, [])
+        point = None if position is None else np.atleast_1d(np.asarray(position, dtype=float))
+        kept.append((point, highs.getBasis()))
+        del kept[:-MAX_BASES_PER_STRUCTURE]
+
+    def solve(self, model: pyo.ConcreteModel, config: SolverConfig, position=None) -> ReSolveResult:
         import highspy
 
         t0 = time.perf_counter()
@@ -144,10 +179,13 @@ class ReSolver:
         warm = lp.same_pattern(held)
         if config.algorithm == "simplex" and "simplex_strategy" not in config.options:
             options["simplex_strategy"] = PRIMAL if warm else DUAL
+        distance = None
         if warm:
             changed = pass_changes(highs, held, lp)
+            distance = self._nearest_start(highs, key, position)
         else:
             changed = -1
+            self.bases.pop(key, None)
             highs.clearModel()
             pass_model(highs, lp)
         highs.resetOptions()  # this solve's options only, none left from the last one
@@ -155,16 +193,26 @@ class ReSolver:
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:  # this structure starts clean next time
+            self.bases.pop(key, None)
             highs.clearModel()
             text = highs.modelStatusToString(status)
             raise SolveError("not_optimal", f"HiGHS: {text}; nothing was written")
         # kept without its Pyomo rows and columns, so no earlier model stays in memory
         self.held[key] = (highs, dataclasses.replace(lp, columns=[], constraints=[]))
         self.lp = lp
+        self._keep_basis(highs, key, position)
         solution = highs.getSolution()
         load_primal(lp, solution.col_value)
         duals = row_duals(lp, solution.row_dual)
-        objective = float(highs.getInfo().objective_function_value)
+        info = highs.getInfo()
         return ReSolveResult(
-            objective, duals, warm, changed, t1 - t0, time.perf_counter() - t1, options
+            float(info.objective_function_value),
+            duals,
+            warm,
+            changed,
+            t1 - t0,
+            time.perf_counter() - t1,
+            options,
+            iterations=int(info.simplex_iteration_count),
+            start_distance=distance,
         )

@@ -5,8 +5,11 @@
 - Every variant is built and validated in this process before anything is submitted: a bad
   value exits 2 with nothing written.
 - Each sample is one task (`worker.solve_sample`), retried once by Dask if it raises; a worker
-  that dies mid-task has its task rescheduled by the scheduler. A sample that still fails is
-  recorded as failed with its reason (`samples/sample_NNNNN.failed.json`) and the sweep goes on.
+  that dies mid-task has its task rescheduled by the scheduler. Samples go to workers in the
+  order of `ordering.plan` (alike variants one after another on one worker, so each warm
+  re-solve starts near); other workers may take them when that worker is gone. A sample that
+  still fails is recorded as failed with its reason (`samples/sample_NNNNN.failed.json`) and
+  the sweep goes on.
 - The output folder holds `sweep.json` (the definition, written first; it marks the folder as a
   sweep's), `samples/` (one complete file per finished sample), and at the end `sweep.nc` and
   `sweep.csv`. `--resume` checks the definition is the same and skips finished samples.
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from npvi_model.errors import InputError, Problem
-from npvi_model.sweep import worker
+from npvi_model.sweep import ordering, worker
 from npvi_model.sweep.sampling import VariantMaker, design_table
 from npvi_model.sweep.spec import LoadedSweep, load_sweep
 
@@ -186,21 +189,28 @@ def run_sweep(
             outcome.dashboard = client.dashboard_link or ""
             if on_start:
                 on_start(outcome.dashboard, len(todo))
-            futures = {
-                client.submit(
-                    task,
-                    str(Path(sweep_file).resolve()),
-                    sample,
-                    values,
-                    str(out_dir.resolve()),
-                    hours,
-                    str(data_dir) if data_dir else None,
-                    key=f"npvi-sweep-{sweep.spec.name}-{sample:05d}-{os.getpid()}",
-                    retries=1,
-                    pure=False,
-                ): sample
-                for sample, values in todo.items()
-            }
+            futures = {}
+            addresses = _worker_addresses(client)
+            pieces = ordering.plan(sweep.spec, todo, max(1, len(addresses)))
+            for k, piece in enumerate(pieces):
+                where = [addresses[k]] if addresses else None
+                for position, sample in enumerate(piece):
+                    future = client.submit(
+                        task,
+                        str(Path(sweep_file).resolve()),
+                        sample,
+                        todo[sample],
+                        str(out_dir.resolve()),
+                        hours,
+                        str(data_dir) if data_dir else None,
+                        key=f"npvi-sweep-{sweep.spec.name}-{sample:05d}-{os.getpid()}",
+                        retries=1,
+                        pure=False,
+                        workers=where,
+                        allow_other_workers=True,  # a dead worker's samples go elsewhere
+                        priority=len(piece) - position,  # in path order on its worker
+                    )
+                    futures[future] = sample
             for future in as_completed(futures):
                 sample = futures[future]
                 if future.status == "finished":
@@ -221,6 +231,16 @@ def run_sweep(
     outcome.wall_seconds = time.perf_counter() - t0
     write_sweep_results(out_dir, sweep, samples, hours)
     return outcome
+
+
+def _worker_addresses(client) -> list[str]:
+    """The addresses of the cluster's workers, sorted (all of them: some versions of
+    distributed list 5 unless asked for all)."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:  # older distributed: no n_workers, all workers listed
+        info = client.scheduler_info()
+    return sorted(info.get("workers", {}))
 
 
 def _reason(future) -> str:

@@ -2,8 +2,9 @@
 outputs -> one small NetCDF file, written atomically.
 
 A worker process keeps its VariantMaker (base scenario and data tables, read once) and one
-ReSolver (persistent HiGHS instance) per sweep, so the second and later samples on a worker
-warm-start from the previous basis. A sample's file is staged under a hidden name and renamed
+ReSolver (persistent HiGHS instances) per sweep, so the second and later samples of a structure
+on a worker warm-start from the basis of the nearest sample solved before (`ordering.py`).
+A sample's file is staged under a hidden name and renamed
 into place: a file `sample_00007.nc` is always complete, and `--resume` trusts exactly those.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from npvi_model.sweep.ordering import unit_position
 from npvi_model.sweep.resolve_lp import ReSolver
 from npvi_model.sweep.sampling import VariantMaker
 from npvi_model.sweep.spec import load_sweep
@@ -121,7 +123,9 @@ def _solve_sample(sweep_file, sample, values, out_dir, hours, data_dir) -> dict:
     t1 = time.perf_counter()
     model = build_model(inputs)
     t2 = time.perf_counter()
-    result = resolver.solve(model, resolved.scenario.solver)
+    spec = maker.sweep.spec
+    position = unit_position(spec, values, list(spec.factors))  # to start from the nearest
+    result = resolver.solve(model, resolved.scenario.solver, position=position)
     t3 = time.perf_counter()
     ds = extract(model, inputs, result.duals)
     # objective_eur is the system cost, without the tie-break cost (model/tie_breaks.py)
@@ -138,6 +142,8 @@ def _solve_sample(sweep_file, sample, values, out_dir, hours, data_dir) -> dict:
         "sample": sample,
         "warm_start": result.warm,
         "changed_numbers": result.changed_numbers,
+        "simplex_iterations": result.iterations,
+        "start_distance": result.start_distance,
         "worker_pid": os.getpid(),
         **timing,
     }

@@ -16,6 +16,7 @@ Results go to benchmarks/out/sweep-<timestamp>.json. Usage:
 
     python benchmarks/sweep_benchmark.py                          # 64 samples, reference
     python benchmarks/sweep_benchmark.py --samples 8 --speedup-samples 4 --hours 2  # quick
+    python benchmarks/sweep_benchmark.py --speedup-only --speedup-samples 32   # speed-up only
 """
 
 from __future__ import annotations
@@ -177,6 +178,9 @@ def main() -> None:
     parser.add_argument("--resolve-samples", type=int, default=4)
     parser.add_argument("--speedup-samples", type=int, default=8, help="0: no speed-up runs")
     parser.add_argument("--keep", default=None, help="copy the full sweep's folder here (new)")
+    parser.add_argument(
+        "--speedup-only", action="store_true", help="only the 1 -> N worker speed-up runs"
+    )
     args = parser.parse_args()
     # the cold run must be cold: an empty basis cache of the benchmark's own (removed at exit)
     cache = tempfile.mkdtemp(prefix="npvi-bench-cache-")
@@ -193,27 +197,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sweep_file = Path(tmp) / "bench.yaml"
         sweep_file.write_text(yaml.safe_dump(spec))
-        report["cold"] = cold = _python(_COLD, str(sweep_file))
-        print("cold run", json.dumps(cold), flush=True)
-        resolved = _python(
-            _RESOLVE, str(sweep_file), str(Path(tmp) / "resolve"), str(args.resolve_samples)
-        )
-        warm = [s for s in resolved["samples"] if s["warm_start"]]
-        report["resolve"] = resolved
-        if warm:
-            mean_total = sum(s["total_s"] for s in warm) / len(warm)
-            mean_solve = sum(s["solve_s"] for s in warm) / len(warm)
-            report["resolve_over_cold"] = round(mean_total / cold["cold_s"], 3)
-            report["warm_solve_over_cold_solve"] = round(mean_solve / cold["timing"]["solve"], 3)
-        print("re-solve", json.dumps(resolved), flush=True)
-        report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
-        print("sweep", json.dumps(report["sweep"]), flush=True)
-        if report["sweep"]["warm_mean_total_s"] is not None:  # over the whole sweep
-            report["sweep_resolve_over_cold"] = round(
-                report["sweep"]["warm_mean_total_s"] / cold["cold_s"], 3
+        if not args.speedup_only:
+            report["cold"] = cold = _python(_COLD, str(sweep_file))
+            print("cold run", json.dumps(cold), flush=True)
+            resolved = _python(
+                _RESOLVE, str(sweep_file), str(Path(tmp) / "resolve"), str(args.resolve_samples)
             )
-        if args.keep:
-            shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
+            warm = [s for s in resolved["samples"] if s["warm_start"]]
+            report["resolve"] = resolved
+            if warm:
+                mean_total = sum(s["total_s"] for s in warm) / len(warm)
+                mean_solve = sum(s["solve_s"] for s in warm) / len(warm)
+                report["resolve_over_cold"] = round(mean_total / cold["cold_s"], 3)
+                solve_cold = cold["timing"]["solve"]
+                report["warm_solve_over_cold_solve"] = round(mean_solve / solve_cold, 3)
+            print("re-solve", json.dumps(resolved), flush=True)
+            report["sweep"] = _sweep(sweep_file, Path(tmp) / "sweep", args.workers)
+            print("sweep", json.dumps(report["sweep"]), flush=True)
+            if report["sweep"]["warm_mean_total_s"] is not None:  # over the whole sweep
+                report["sweep_resolve_over_cold"] = round(
+                    report["sweep"]["warm_mean_total_s"] / cold["cold_s"], 3
+                )
+            if args.keep:
+                shutil.copytree(Path(tmp) / "sweep", args.keep)  # fails if it exists: no overwrite
         if args.speedup_samples:
             spec["design"]["samples"] = args.speedup_samples
             small = Path(tmp) / "small.yaml"
@@ -222,6 +228,7 @@ def main() -> None:
             print("speed-up runs", json.dumps(runs), flush=True)
             report["speed_up_runs"] = runs
             report["speed_up"] = round(runs[0]["wall_s"] / runs[1]["wall_s"], 2)
+            report["speed_up_samples"] = args.speedup_samples
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"sweep-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -234,8 +241,11 @@ def main() -> None:
 
 def _summary(report: dict) -> list[str]:
     """The four headline numbers in words."""
-    run = report["sweep"]
-    lines = [
+    lines = []
+    run = report.get("sweep")
+    if run is None:
+        return lines + _speed_up_line(report)
+    lines += [
         f"wall time: {run['done']} samples on {run['workers']} workers in {run['wall_s']} s",
         f"peak memory: worker max {max(run['worker_peak_rss_mb'])} MB, client "
         f"{run['client_peak_rss_mb']} MB, whole tree {run['tree_peak_rss_mb']} MB",
@@ -253,13 +263,17 @@ def _summary(report: dict) -> list[str]:
             f"({run['n_warm']} warm samples, mean {run['warm_mean_total_s']} s; "
             f"{run['n_cold']} cold, mean {run['cold_mean_total_s']} s)"
         )
-    if "speed_up" in report:
-        one, many = report["speed_up_runs"]
-        lines.append(
-            f"speed-up 1 -> {many['workers']} workers: {one['wall_s']} s -> {many['wall_s']} s "
-            f"= {report['speed_up']}"
-        )
-    return lines
+    return lines + _speed_up_line(report)
+
+
+def _speed_up_line(report: dict) -> list[str]:
+    if "speed_up" not in report:
+        return []
+    one, many = report["speed_up_runs"]
+    return [
+        f"speed-up 1 -> {many['workers']} workers ({report['speed_up_samples']} samples): "
+        f"{one['wall_s']} s -> {many['wall_s']} s = {report['speed_up']}"
+    ]
 
 
 if __name__ == "__main__":

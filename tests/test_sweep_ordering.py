@@ -31,7 +31,8 @@ def test_unit_position_scales_by_the_span_in_the_sweep_file(tmp_path):
     norm = {**GAS, "distribution": {"kind": "normal", "mean": 1.0, "sd": 0.25}}
     norm["data"] = {"table": "prices", "where": {"commodity": "co2_emission"}, "column": "value"}
     factors = {"gas": {**GAS, "range": [0.6, 1.5]}, "d": delay, "co2": norm}
-    spec = load_sweep(write_sweep(tmp_path, {"method": "lhs", "samples": 3, "seed": 1}, factors)).spec
+    design = {"method": "lhs", "samples": 3, "seed": 1}
+    spec = load_sweep(write_sweep(tmp_path, design, factors)).spec
     names = ["gas", "d", "co2"]
     got = [
         ordering.unit_position(spec, {"gas": g, "d": 1, "co2": 1.25}, names)

@@ -121,3 +121,41 @@ def test_english_figures_keep_their_labels(three_paths):
     emissions = figure_labels(figures["emissions"])
     assert "Mt CO2 per year" in emissions and "net emissions" in emissions
     assert "Industry emissions by cause, against the target" in emissions
+
+
+def test_bottleneck_bars_are_labelled_in_the_report_language(three_paths):
+    """The bottleneck figure's bars: in Dutch the limit's kind in Dutch, its place and year
+    (`netaansluiting Rotterdam-Moerdijk, 2030`), no English kind word; in English the results'
+    own labels (`limit_label`, year), as before. Other kinds, one by one: a CO2 sink, an
+    expansion limit (`<technology>_expansion_limit`) and the power system's surplus."""
+    import pandas as pd
+
+    from npvi_model.extract_limits import PLAIN
+    from npvi_model.report.figures import limit_bar_label
+
+    def bar_labels(lang):
+        fig = report_figures(three_paths, lang)["bottlenecks_domestic"]
+        return [tick.get_text() for ax in fig.axes for tick in ax.get_yticklabels()]
+
+    dutch, english = bar_labels("nl"), bar_labels("en")
+    assert len(dutch) == len(english) > 0
+    assert "netaansluiting Rotterdam-Moerdijk, 2030" in dutch
+    english_kinds = {w for text in PLAIN.values() for w in re.findall(r"[A-Za-z]{4,}", text)}
+    english_kinds -= {"wind", "national"}  # 'wind op zee'; 'nationaal' is not 'national'
+    for label in dutch:
+        assert not english_kinds & set(re.findall(r"[A-Za-z]{4,}", label)), label
+    assert any(label.startswith("grid connection ") for label in english)
+    for label in dutch + english:
+        assert re.search(r", 20\d\d$", label), label
+
+    def row(kind, place):
+        return pd.Series({"limit_kind": kind, "location_name": place, "year": 2035, "label": "x"})
+
+    assert limit_bar_label(row("co2_sink", "Porthos"), "nl") == "CO2-opslag Porthos, 2035"
+    assert limit_bar_label(row("electrolyser_expansion_limit", "Rijnmond"), "nl") == (
+        "uitbreidingsgrens elektrolysers Rijnmond, 2035"
+    )
+    assert limit_bar_label(row("power_system_renewable_surplus", "NL"), "nl") == (
+        "hernieuwbaar overschot van het elektriciteitssysteem NL, 2035"
+    )
+    assert limit_bar_label(row("co2_sink", "Porthos"), "en") == "x"

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
 from npvi_model import analysis
-from npvi_model.report.texts import TEXTS, figure_word, t
+from npvi_model.report.texts import TEXTS, figure_word, t, tech_word
 
 #: Okabe & Ito (2008) colour-blind-safe palette
 OKABE_ITO = {
@@ -263,8 +263,23 @@ def fig_capacity_vs_targets(
     return in_language(fig, lang)
 
 
+def limit_bar_label(row: pd.Series, lang: str = "en") -> str:
+    """A bottleneck bar's label: in English the results' own (`limit_label`, year); otherwise
+    the limit's kind in `lang` (`fig_limit_<kind>`), its place and the year."""
+    if lang == "en":
+        return str(row["label"])
+    kind = str(row["limit_kind"])
+    suffix = "_expansion_limit"
+    if kind.endswith(suffix):
+        word = t("fig_limit_expansion", lang).format(tech=tech_word(kind[: -len(suffix)], lang))
+    else:
+        word = figure_word("limit", kind, lang)
+    return f"{word} {row['location_name']}, {row['year']}"
+
+
 def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = "en") -> Figure:
-    """Horizontal bars of the binding limits with the highest marginal value, top N per unit."""
+    """Horizontal bars of the binding limits with the highest marginal value, top N per unit,
+    labelled in `lang` (`limit_bar_label`)."""
     ranking = ranking[ranking["rank_in_unit"] <= top]
     units = list(dict.fromkeys(ranking["limit_unit"]))
     if not units:
@@ -280,7 +295,8 @@ def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = 
     col = "marginal_value_eur_per_unit_yr"
     for ax, unit in zip(axes, units, strict=True):
         sub = ranking[ranking["limit_unit"] == unit].iloc[::-1]
-        ax.barh(sub["label"], sub[col] / 1e3, color=OKABE_ITO["orange"])
+        labels = [limit_bar_label(row, lang) for _, row in sub.iterrows()]
+        ax.barh(labels, sub[col] / 1e3, color=OKABE_ITO["orange"])
         ax.set_xlabel(t("fig_limit_value", lang).format(unit=unit))
         ax.set_title(t("fig_limits_in", lang).format(unit=unit), fontsize=9, loc="left")
         ax.tick_params(axis="y", labelsize=8)

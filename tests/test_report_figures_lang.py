@@ -127,7 +127,8 @@ def test_bottleneck_bars_are_labelled_in_the_report_language(three_paths):
     """The bottleneck figure's bars: in Dutch the limit's kind in Dutch, its place and year
     (`netaansluiting Rotterdam-Moerdijk, 2030`), no English kind word; in English the results'
     own labels (`limit_label`, year), as before. Other kinds, one by one: a CO2 sink, an
-    expansion limit (`<technology>_expansion_limit`) and the power system's surplus."""
+    expansion limit (`<technology>_expansion_limit`), a build rate and the power system's
+    surplus."""
     import pandas as pd
 
     from npvi_model.extract_limits import PLAIN
@@ -157,5 +158,8 @@ def test_bottleneck_bars_are_labelled_in_the_report_language(three_paths):
     )
     assert limit_bar_label(row("power_system_renewable_surplus", "NL"), "nl") == (
         "hernieuwbaar overschot van het elektriciteitssysteem NL, 2035"
+    )
+    assert limit_bar_label(row("h2_storage_build_rate", "Noord-Nederland"), "nl") == (
+        "bouwtempo waterstofopslag Noord-Nederland, 2035"
     )
     assert limit_bar_label(row("co2_sink", "Porthos"), "en") == "x"

@@ -263,17 +263,26 @@ def fig_capacity_vs_targets(
     return in_language(fig, lang)
 
 
+#: limits named after a technology (`extract_limits.py`): suffix of the kind -> its text
+LIMIT_SUFFIX_TEXTS = {
+    "_expansion_limit": "fig_limit_expansion",
+    "_build_rate": "fig_limit_build_rate",
+    "_national_pace": "fig_limit_national_pace",
+}
+
+
 def limit_bar_label(row: pd.Series, lang: str = "en") -> str:
     """A bottleneck bar's label: in English the results' own (`limit_label`, year); otherwise
-    the limit's kind in `lang` (`fig_limit_<kind>`), its place and the year."""
+    the limit's kind in `lang` (`fig_limit_<kind>`, or for `<technology>_<suffix>` the
+    suffix's text with the technology's word), its place and the year."""
     if lang == "en":
         return str(row["label"])
     kind = str(row["limit_kind"])
-    suffix = "_expansion_limit"
-    if kind.endswith(suffix):
-        word = t("fig_limit_expansion", lang).format(tech=tech_word(kind[: -len(suffix)], lang))
-    else:
-        word = figure_word("limit", kind, lang)
+    word = figure_word("limit", kind, lang)
+    if f"fig_limit_{kind}" not in TEXTS:
+        for suffix, key in LIMIT_SUFFIX_TEXTS.items():
+            if kind.endswith(suffix):
+                word = t(key, lang).format(tech=tech_word(kind[: -len(suffix)], lang))
     return f"{word} {row['location_name']}, {row['year']}"
 
 

@@ -152,7 +152,7 @@ FIGURE_TEXTS: dict[str, dict[str, str]] = {
     "fig_tech_h2_storage": {"en": "h2 storage", "nl": "waterstofopslag"},
     "fig_tech_co2_sink": {"en": "co2 sink", "nl": "CO2-opslag"},
     # ------------------------------------------------------------------ limits (bottleneck bars)
-    # the kinds of `extract_limits.PLAIN`; `<technology>_expansion_limit`: fig_limit_expansion
+    # the kinds of `extract_limits.PLAIN`; `<technology>_<suffix>`: figures.LIMIT_SUFFIX_TEXTS
     "fig_limit_grid_connection": {"en": "grid connection", "nl": "netaansluiting"},
     "fig_limit_electricity_corridor": {
         "en": "electricity corridor",
@@ -188,4 +188,9 @@ FIGURE_TEXTS: dict[str, dict[str, str]] = {
         "nl": "regelbaar vermogen van het elektriciteitssysteem",
     },
     "fig_limit_expansion": {"en": "{tech} expansion limit", "nl": "uitbreidingsgrens {tech}"},
+    "fig_limit_build_rate": {"en": "{tech} build rate", "nl": "bouwtempo {tech}"},
+    "fig_limit_national_pace": {
+        "en": "national {tech} build pace",
+        "nl": "nationaal bouwtempo {tech}",
+    },
 }

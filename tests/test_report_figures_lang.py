@@ -163,3 +163,9 @@ def test_bottleneck_bars_are_labelled_in_the_report_language(three_paths):
         "bouwtempo waterstofopslag Noord-Nederland, 2035"
     )
     assert limit_bar_label(row("co2_sink", "Porthos"), "en") == "x"
+    # every limit kind of the results has Dutch: its own, its suffix's or its technology's
+    from npvi_model.report.texts import LIMIT_WORDS_NL, TECH_WORDS
+
+    for kind in PLAIN:
+        named = kind in LIMIT_WORDS_NL or kind in TECH_WORDS or kind.endswith("_national_pace")
+        assert named, kind

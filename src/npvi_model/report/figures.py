@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
 from npvi_model import analysis
-from npvi_model.report.texts import TEXTS, figure_word, t, tech_word
+from npvi_model.report.texts import LIMIT_WORDS_NL, TEXTS, figure_word, t, tech_word
 
 #: Okabe & Ito (2008) colour-blind-safe palette
 OKABE_ITO = {
@@ -272,18 +272,18 @@ LIMIT_SUFFIX_TEXTS = {
 
 
 def limit_bar_label(row: pd.Series, lang: str = "en") -> str:
-    """A bottleneck bar's label: in English the results' own (`limit_label`, year); otherwise
-    the limit's kind in `lang` (`fig_limit_<kind>`, or for `<technology>_<suffix>` the
-    suffix's text with the technology's word), its place and the year."""
+    """A bottleneck bar's label: in English the results' own (`limit_label`, year); in Dutch
+    the limit's kind in Dutch (`texts.LIMIT_WORDS_NL`; for `<technology>_<suffix>` the
+    suffix's text with the technology's word; for a technology its word), its place and the
+    year."""
     if lang == "en":
         return str(row["label"])
     kind = str(row["limit_kind"])
-    word = figure_word("limit", kind, lang)
-    if f"fig_limit_{kind}" not in TEXTS:
-        for suffix, key in LIMIT_SUFFIX_TEXTS.items():
-            if kind.endswith(suffix):
-                word = t(key, lang).format(tech=tech_word(kind[: -len(suffix)], lang))
-    return f"{word} {row['location_name']}, {row['year']}"
+    word = LIMIT_WORDS_NL.get(kind) if lang == "nl" else None
+    for suffix, key in LIMIT_SUFFIX_TEXTS.items():
+        if word is None and kind.endswith(suffix):
+            word = t(key, lang).format(tech=tech_word(kind[: -len(suffix)], lang))
+    return f"{word or tech_word(kind, lang)} {row['location_name']}, {row['year']}"
 
 
 def fig_bottlenecks(name: str, ranking: pd.DataFrame, top: int = 8, lang: str = "en") -> Figure:

@@ -315,6 +315,18 @@ TECH_WORDS: dict[str, dict[str, str]] = {
     "co2_sink": {"en": "CO2 storage", "nl": "CO2-opslag"},
 }
 
+#: Dutch names of the limits that are not a technology (their English is the results' own,
+#: `extract_limits.PLAIN`); a technology's limit takes its TECH_WORDS name
+LIMIT_WORDS_NL: dict[str, str] = {
+    "electricity_corridor": "elektriciteitscorridor",
+    "h2_pipeline": "backbonetracé",
+    "co2_pipeline": "CO2-leiding",
+    "offshore_wind_landing": "aanlanding wind op zee",
+    "national_offshore_wind": "nationale routekaart wind op zee",
+    "power_system_renewable_surplus": "hernieuwbaar overschot van het elektriciteitssysteem",
+    "power_system_dispatchable": "regelbaar vermogen van het elektriciteitssysteem",
+}
+
 
 def t(key: str, lang: str = "en") -> str:
     """The text for `key` in `lang` (English when Dutch lacks it)."""

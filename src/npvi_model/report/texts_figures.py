@@ -152,41 +152,7 @@ FIGURE_TEXTS: dict[str, dict[str, str]] = {
     "fig_tech_h2_storage": {"en": "h2 storage", "nl": "waterstofopslag"},
     "fig_tech_co2_sink": {"en": "co2 sink", "nl": "CO2-opslag"},
     # ------------------------------------------------------------------ limits (bottleneck bars)
-    # the kinds of `extract_limits.PLAIN`; `<technology>_<suffix>`: figures.LIMIT_SUFFIX_TEXTS
-    "fig_limit_grid_connection": {"en": "grid connection", "nl": "netaansluiting"},
-    "fig_limit_electricity_corridor": {
-        "en": "electricity corridor",
-        "nl": "elektriciteitscorridor",
-    },
-    "fig_limit_h2_pipeline": {"en": "backbone section", "nl": "backbonetracé"},
-    "fig_limit_h2_import_terminal": {
-        "en": "H2 import terminal",
-        "nl": "importterminal waterstof",
-    },
-    "fig_limit_h2_storage": {"en": "H2 storage", "nl": "waterstofopslag"},
-    "fig_limit_co2_sink": {"en": "CO2 sink", "nl": "CO2-opslag"},
-    "fig_limit_co2_pipeline": {"en": "CO2 pipeline", "nl": "CO2-leiding"},
-    "fig_limit_electrolyser": {"en": "electrolyser capacity", "nl": "elektrolysecapaciteit"},
-    "fig_limit_offshore_wind_landing": {
-        "en": "offshore wind landing",
-        "nl": "aanlanding wind op zee",
-    },
-    "fig_limit_national_offshore_wind": {
-        "en": "national offshore wind roadmap",
-        "nl": "nationale routekaart wind op zee",
-    },
-    "fig_limit_electrolyser_national_pace": {
-        "en": "national electrolyser build pace",
-        "nl": "nationaal bouwtempo elektrolysers",
-    },
-    "fig_limit_power_system_renewable_surplus": {
-        "en": "renewable surplus of the power system",
-        "nl": "hernieuwbaar overschot van het elektriciteitssysteem",
-    },
-    "fig_limit_power_system_dispatchable": {
-        "en": "dispatchable capacity of the power system",
-        "nl": "regelbaar vermogen van het elektriciteitssysteem",
-    },
+    # limits named after a technology, `<technology>_<suffix>`: figures.LIMIT_SUFFIX_TEXTS
     "fig_limit_expansion": {"en": "{tech} expansion limit", "nl": "uitbreidingsgrens {tech}"},
     "fig_limit_build_rate": {"en": "{tech} build rate", "nl": "bouwtempo {tech}"},
     "fig_limit_national_pace": {

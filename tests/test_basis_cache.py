@@ -15,7 +15,7 @@ from npvi_model import basis_cache
 from npvi_model.handoff import compile_lp
 from npvi_model.pipeline import solve_scenario
 from npvi_model.scenario import SolverConfig, resolve
-from npvi_model.solve import solve
+from npvi_model.solve import cache_key_of, solve
 
 #: presolve off, so that the cold solve needs simplex iterations (HiGHS's presolve alone
 #: solves a model this small)
@@ -79,11 +79,31 @@ def test_a_changed_coefficient_misses():
     )
 
 
+def test_another_algorithm_misses_and_a_time_limit_does_not_matter():
+    """The entry belongs to the LP and the options that decide its vertex: after a simplex
+    solve, interior point with crossover on the same LP misses (a cold solve of its own, which
+    on a degenerate LP may end at another optimal vertex) and stores a second entry; the same
+    options with another time limit or with the log on hit. Both answers are the hand answer."""
+    solved(transport())
+    ipm = SolverConfig(time_limit_s=60, algorithm="ipm", options={"presolve": "off"})
+    model = transport()
+    result = solve(model, ipm, basis_cache=True)
+    assert result.basis_cache == "miss" and result.iterations["ipm"] > 0
+    assert result.objective_meur == pytest.approx(70.0)
+    assert len(list(basis_cache.cache_dir().glob("basis-*.npz"))) == 2
+    assert solve(transport(), ipm, basis_cache=True).basis_cache == "hit"
+    longer = SolverConfig(time_limit_s=600, options={"presolve": "off"})
+    assert solve(transport(), longer, basis_cache=True, tee=True).basis_cache == "hit"
+    assert cache_key_of(compile_lp(transport()), CONFIG) != cache_key_of(
+        compile_lp(transport()), ipm
+    )
+
+
 @pytest.mark.parametrize("content", [b"not a zip file", b""])
 def test_a_corrupt_entry_is_ignored_with_a_note(content, capsys):
     """A broken entry under the LP's key: a note on stderr, a cold solve with the right
     answer, and the entry rewritten whole (the next solve hits)."""
-    key = basis_cache.lp_key(compile_lp(transport()))
+    key = cache_key_of(compile_lp(transport()), CONFIG)
     entry = basis_cache.entry_path(key)
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_bytes(content)
@@ -95,7 +115,7 @@ def test_a_corrupt_entry_is_ignored_with_a_note(content, capsys):
 
 def test_an_entry_of_another_shape_is_ignored(capsys):
     """An entry whose arrays do not fit the LP (wrong length) is not handed to HiGHS."""
-    key = basis_cache.lp_key(compile_lp(transport()))
+    key = cache_key_of(compile_lp(transport()), CONFIG)
     basis_cache.store(key, np.zeros(3, dtype=np.int8), np.zeros(1, dtype=np.int8))
     result, _, _ = solved(transport())
     assert result.basis_cache == "miss" and result.objective_meur == pytest.approx(70.0)

@@ -40,34 +40,37 @@ def _grid_and_no_terminal():
 
 def test_full_grid_connection_is_ranked_with_its_hand_derived_value():
     """One more MW of grid connection replaces 1 MW of fallback in all 8760 h:
-    (50 - 30) EUR/MWh x 8760 h = 175,200 EUR per MW per year. The cluster spread of the
-    tie-breakers charges grid supply and fallback alike (rank 1 of 1: 0.01 EUR/MWh each), so it
-    does not change the value. The sentence says it in words."""
+    (50 - 30) EUR/MWh x 8760 h = 175,200 EUR per MW per year. The tie-breakers (rank 1 of 1)
+    move it by a little: the grid supply pays the cluster and hour spreads (0.01 + 0.001), the
+    fallback it replaces saved its own (0.01 + 0.001 + 0.02): (0.031 - 0.011) x 8760 = 175.2,
+    so 175,375.2 EUR per MW per year, 0.1 % above the cost difference. The sentence says it in
+    words."""
     res = _grid_and_no_terminal()
     ranking = analysis.bottleneck_ranking(res)
     assert list(ranking["limit"]) == ["grid_connection:A"]
     row = ranking.iloc[0]
-    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(175_200.0)
+    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(175_375.2)
     assert row["limit_capacity"] == pytest.approx(1.0)
     assert row["sentence"] == (
-        "the grid connection of A is full in 2030; one more MW would save 175,200 EUR/yr"
+        "the grid connection of A is full in 2030; one more MW would save 175,375 EUR/yr"
     )
 
 
 def test_zero_capacity_terminal_is_not_a_bottleneck_but_a_first_connection():
     """The terminal of 0 GW cannot be built: it must not be ranked. A first MW would replace
     1 MW of grey hydrogen (50 EUR/MWh) by imports (10 EUR/MWh): up to (50 - 10) x 8760 =
-    350,400 EUR per MW per year, reported apart and worded as such."""
+    350,400 EUR per MW per year, plus the tie-breakers as for the grid connection above
+    ((0.031 - 0.011) x 8760 = 175.2): 350,575.2, reported apart and worded as such."""
     res = _grid_and_no_terminal()
     assert "h2_import_terminal:A" not in set(analysis.bottleneck_ranking(res)["limit"])
     first = analysis.first_connection_values(res)
     assert list(first["limit"]) == ["h2_import_terminal:A"]
     row = first.iloc[0]
-    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(350_400.0)
+    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(350_575.2)
     assert not row["can_grow"]
     assert row["sentence"] == (
         "there is no hydrogen import terminal at A in 2030 (none can be built that year); "
-        "a first MW would be worth up to 350,400 EUR/yr"
+        "a first MW would be worth up to 350,575 EUR/yr"
     )
 
 
@@ -148,9 +151,11 @@ def test_expansion_limit_by_hand():
     A with CF 1; an electrolyser (efficiency 0.5) may be built up to 1 GW in total (capex 0,
     life 30 yr), so it makes 0.5 GW of hydrogen and 0.5 GW falls back at 50 EUR/MWh.
     One more MW of expansion allowed: 1 MW more input, 0.5 MW more hydrogen, 0.5 MWh less
-    fallback each hour: 0.5 x 50 x 8760 = 219,000 EUR/yr, less the build tie-breaker
-    (10 EUR/MW/yr) and plus the cluster spread saved on the fallback minus that on the input
-    (0.01 x (0.5 - 1) x 8760 = -43.8): 219,000 - 10 - 43.8 = 218,946.2 EUR per MW per year.
+    fallback each hour: 0.5 x 50 x 8760 = 219,000 EUR/yr. The tie-breakers (rank 1 of 1) move
+    it by: the build cost (-10 EUR/MW/yr); the cluster and hour spreads on 1 MW more input and
+    1 MW more wind used ((0.01 + 0.001) x 2 x 8760 = -192.72); the spreads and the fallback
+    tie-breaker on the 0.5 MW of fallback saved ((0.01 + 0.001 + 0.02) x 0.5 x 8760 = +135.78):
+    219,000 - 10 - 192.72 + 135.78 = 218,933.06 EUR per MW per year.
     The limit is named in words and, as the only year is 2030, spread over one year."""
     ds = micro_inputs(
         slice_weights=(8760.0,),
@@ -166,8 +171,8 @@ def test_expansion_limit_by_hand():
     res = extract(model, ds, duals)
     ranking = analysis.bottleneck_ranking(res).set_index("limit")
     row = ranking.loc["electrolyser_expansion_limit:A"]
-    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(218_946.2)
+    assert row["marginal_value_eur_per_unit_yr"] == pytest.approx(218_933.06)
     assert row["sentence"].startswith(
         "the total expansion allowed for electrolysers at A is used up by 2030; one more MW "
-        "allowed would save 218,946 EUR/yr"
+        "allowed would save 218,933 EUR/yr"
     )

@@ -5,10 +5,14 @@ per row: lower, basic, upper, zero, nonbasic) is stored as `basis-<key>.npz` (tw
 int8 arrays, `col_status` and `row_status`; ~6 KB at the reference resolution). The key is the
 SHA-256 of the compiled LP (`handoff.CompiledLP`): the matrix (indptr, indices, data), the
 column and row bounds, the costs, the objective constant and the sense, each as fixed-width
-bytes. Names play no part: any change of data, scenario or code that changes one number of the
-LP gives another key, and an identical LP (the same scenario run again) finds its basis. HiGHS
-then starts at the optimal basis, needs no (or very few) simplex iterations and returns the
-same vertex.
+bytes; and of the solver options that decide which optimal vertex a cold solve ends at (the
+algorithm, crossover, scaling, tolerances, threads: every option but the log and time limit,
+`SOLUTION_NEUTRAL`). Names play no part: any change of data, scenario or code that changes one
+number of the LP gives another key, and an identical LP solved with the same options (the same
+scenario run again) finds its basis. HiGHS then starts at the optimal basis, needs no (or very
+few) simplex iterations and returns the same vertex the cold solve returned. A run with another
+algorithm misses: on a degenerate LP, simplex and interior point with crossover can end at
+different optimal vertices, and a cached run must give the answer a cold run would.
 
 Where: `$NPVI_CACHE_DIR`, else `$XDG_CACHE_HOME/npvi-model/bases`, else
 `~/.cache/npvi-model/bases`. npvi creates the folder; it writes each entry atomically (temporary
@@ -27,8 +31,9 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,10 +55,21 @@ def cache_dir() -> Path:
     return base / "npvi-model" / "bases"
 
 
-def lp_key(lp) -> str:
-    """SHA-256 (hex) of a `handoff.CompiledLP`'s numbers: shape, matrix, bounds, costs,
-    objective constant and sense."""
+#: HiGHS options that change the log or when a solve stops, never the vertex of an optimal solve
+SOLUTION_NEUTRAL = frozenset({"output_flag", "log_to_console", "log_file", "time_limit"})
+
+
+def lp_key(lp, options: Mapping[str, Any] | None = None) -> str:
+    """SHA-256 (hex) of a `handoff.CompiledLP`'s numbers (shape, matrix, bounds, costs,
+    objective constant and sense) and of the HiGHS `options` except `SOLUTION_NEUTRAL` ones
+    (as sorted `name=repr(value)` lines)."""
     digest = hashlib.sha256()
+    chosen = sorted(
+        f"{name}={value!r}"
+        for name, value in (options or {}).items()
+        if name not in SOLUTION_NEUTRAL
+    )
+    digest.update("\n".join(chosen).encode())
     n_rows, n_cols = lp.matrix.shape
     digest.update(np.array([n_rows, n_cols, int(lp.maximise)], dtype="<i8").tobytes())
     for part, dtype in (

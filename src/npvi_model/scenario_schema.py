@@ -102,6 +102,15 @@ class TieBreaks(Strict):
     cluster_spread_eur_per_mwh: float = Field(
         0.01, ge=0, le=1.0, description="A: up to this much per MWh used, by cluster order"
     )
+    hour_spread_eur_per_mwh: float = Field(
+        0.001, ge=0, le=1.0, description="A: up to this much per MWh used, by hour order"
+    )
+    fallback_eur_per_mwh: float = Field(
+        0.02, ge=0, le=1.0, description="A: on the fossil fallback: the smallest delivery gap"
+    )
+    holding_eur_per_mwh_day: float = Field(
+        1e-4, ge=0, le=1.0, description="A: per MWh held in hydrogen storage per day"
+    )
     capex_relative_spread: float = Field(
         1e-4, ge=0, le=1e-2, description="A: up to this share of capex, by asset order"
     )

@@ -177,7 +177,7 @@ def _solve_direct(
     cache_key, cache_state = None, "off"
     if use_cache:
         t_cache = time.perf_counter()
-        cache_key, cache_state = _start_from_cache(highs, compiled)
+        cache_key, cache_state = _start_from_cache(highs, compiled, cache_key_of(compiled, config))
         timing["basis_cache"] = time.perf_counter() - t_cache
     if warm_basis is not None and cache_state != "hit":
         highs.setBasis(basis_for(compiled, warm_basis))
@@ -221,14 +221,21 @@ def _solve_direct(
     )
 
 
-def _start_from_cache(highs, compiled: CompiledLP) -> tuple[str, str]:
-    """Set the cached optimal basis of this very LP, if there is one: (key, "hit" or "miss").
-    A stored basis HiGHS refuses is ignored with a note (the solve starts cold)."""
+def cache_key_of(compiled: CompiledLP, config: SolverConfig) -> str:
+    """The basis cache's key of this LP solved with this configuration: the LP's numbers and
+    the HiGHS options that decide the vertex (algorithm, verbatim options, threads)."""
+    from npvi_model import basis_cache
+
+    return basis_cache.lp_key(compiled, {**highs_options(config), "threads": config.threads})
+
+
+def _start_from_cache(highs, compiled: CompiledLP, key: str) -> tuple[str, str]:
+    """Set the cached optimal basis under `key` (`cache_key_of`), if there is one: (key, "hit"
+    or "miss"). A stored basis HiGHS refuses is ignored with a note (the solve starts cold)."""
     import highspy
 
     from npvi_model import basis_cache
 
-    key = basis_cache.lp_key(compiled)
     cached = basis_cache.load(key, compiled.n_columns, compiled.n_rows)
     if cached is None:
         return key, "miss"

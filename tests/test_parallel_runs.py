@@ -46,6 +46,12 @@ def test_side_by_side_gives_the_numbers_of_one_after_another(tmp_path):
     assert "solving 2 scenarios in 2 worker processes" in two.output
     assert "solved 1 of 2: domestic.yaml" in two.output
     assert "solved 2 of 2: import_intermediates.yaml" in two.output
+    # each folder whole on its "solved" line, however long (no line break inside the path)
+    for name in ("small_domestic", "small_import_intermediates"):
+        folder = str(tmp_path / "b" / name)
+        assert any(
+            line.startswith("solved") and line.endswith(folder) for line in two.output.splitlines()
+        )
     for name in ("small_domestic", "small_import_intermediates"):
         with (
             xr.open_dataset(tmp_path / "a" / name / "results.nc") as a,

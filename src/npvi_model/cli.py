@@ -89,7 +89,7 @@ def validate(
         try:
             resolved = resolve(path, allow_outside=allow_outside_extends, overrides=overrides)
             build_inputs(resolved, data_dir or default_data_dir())
-            console.print(f"[green]ok[/green] {path}", highlight=False)
+            console.print(f"[green]ok[/green] {path}", highlight=False, soft_wrap=True)
         except InputError as err:
             problems += err.problems
     if problems:
@@ -139,7 +139,7 @@ def derive_demand(data_dir: Path = typer.Option(None, help="data folder")) -> No
         path = dd.write_baseline_demand(folder)
     except InputError as err:
         _fail_input(err)
-    console.print(f"wrote {path}")
+    console.print(f"wrote {path}", soft_wrap=True)
     failed = False
     for check in dd.check_published_totals(folder):
         mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
@@ -171,7 +171,7 @@ def docs(out: Path = typer.Option(Path("docs"), help="folder for the generated d
     out.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
         write_whole(out / name, text)
-    console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}")
+    console.print(f"wrote {out / 'data_dictionary.md'} and {out / 'outputs.md'}", soft_wrap=True)
 
 
 cache_app = typer.Typer(

@@ -84,7 +84,7 @@ def report(
         fail_input(err)
     except KeyboardInterrupt:
         fail_interrupted("nothing half-written was left")
-    console.print(f"[green]wrote[/green] {path}", highlight=False)
+    console.print(f"[green]wrote[/green] {path}", highlight=False, soft_wrap=True)
 
 
 def check(
@@ -163,7 +163,7 @@ def check(
             + (f": {n_fail} failing differences" if n_fail else ""),
             highlight=False,
         )
-    console.print(f"wrote {report_path}", highlight=False)
+    console.print(f"wrote {report_path}", highlight=False, soft_wrap=True)
     if update:
         console.print(
             f"[green]updated[/green] {len(result.updated)} references in {reference} "

@@ -190,6 +190,7 @@ def _run_one_after_another(files: list[Path], out: Path, options: dict) -> list[
         console.print(
             f"[green]solved[/green] {prefix} in {time.monotonic() - started:.0f} s -> {folder}",
             highlight=False,
+            soft_wrap=True,  # a long folder name stays on one line (no break inside the path)
         )
         folders.append(folder)
     return folders
@@ -220,6 +221,7 @@ def _run_side_by_side(files: list[Path], out: Path, jobs: int, options: dict) ->
                     f"[green]solved[/green] {prefix} in {outcome.seconds:.0f} s -> "
                     f"{outcome.folder}",
                     highlight=False,
+                    soft_wrap=True,
                 )
             else:
                 err_console.print(f"[red]failed[/red] {prefix}", highlight=False)

@@ -222,6 +222,25 @@ def test_power_system_tables_are_compared():
     }
 
 
+def test_path_rule_values_are_compared():
+    """The path rules' values are one-sided, so the same at every vertex: a change beyond both
+    tolerances fails, named by rule and year (domestic 2050: 328.8 at the old vertex against
+    52.4 EUR/MWh one-sided); a change within them passes."""
+    ref = make_reference()
+    ref["tables"]["path_rule_value"] = {
+        "dims": ["path_rule", "year"],
+        "units": "EUR/MWh",
+        "values": {"h2_domestic_min_share|2050": 52.385, "h2_domestic_min_share|2045": 118.99},
+    }
+    fresh = json.loads(json.dumps(ref))
+    fresh["tables"]["path_rule_value"]["values"]["h2_domestic_min_share|2050"] = 328.8
+    fresh["tables"]["path_rule_value"]["values"]["h2_domestic_min_share|2045"] = 118.99 + 5e-5
+    diffs = compare(ref, fresh, "hand")
+    assert {(d.quantity, d.index) for d in failures(diffs)} == {
+        ("path_rule_value (national)", "path_rule=h2_domestic_min_share year=2050"),
+    }
+
+
 def test_missing_year_and_status_fail():
     fresh = make_reference()
     del fresh["headline"]["2035"]

@@ -9,8 +9,9 @@ What a reference holds
 - the headline figures of `summary.json` per year (unmet per carrier, emissions, emission gap,
   electrolysis GW, offshore wind GW), the solver status and the objective;
 - key tables: `capacity` per technology x cluster x year, `unmet` per carrier x cluster x year,
-  `emissions` per year, and the power system's `grid_supply_by_step` (step x year) and
-  `scope2_emissions` per year (national aggregates);
+  `emissions` per year, the power system's `grid_supply_by_step` (step x year) and
+  `scope2_emissions` per year (national aggregates), and `path_rule_value` (rule x year: what
+  relaxing each path rule saves, one-sided, so unique; compared value by value);
 - the model fingerprint: variables and constraints per family (Pyomo component) and in total,
   and the non-zeros per constraint family. The non-zeros come from Pyomo's
   `LinearStandardFormCompiler` (the matrix the LP writers build; ~2 s for the 136k rows of a
@@ -90,9 +91,11 @@ from npvi_model.check_compare import (  # noqa: F401
     HEADLINE_KEYS,
     INFO,
     METADATA_KEYS,
+    NATIONAL_TABLES,
     POWER_SYSTEM_TABLES,
     REFERENCE_FORMAT,
     TOLERANCES,
+    VALUE_TABLES,
     Difference,
     Tolerance,
     compare,

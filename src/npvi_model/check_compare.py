@@ -55,6 +55,11 @@ POWER_SYSTEM_TABLES = {
     "grid_supply_by_step": ("grid_step", "year"),
     "scope2_emissions": ("year",),
 }
+#: national tables of values, compared value by value (FAIL): the path rules' one-sided values
+#: (`one_sided.py`) are the same at every optimal vertex, so a change is a change of the answer
+VALUE_TABLES = {"path_rule_value": ("path_rule", "year")}
+#: every national table compared value by value
+NATIONAL_TABLES = {**POWER_SYSTEM_TABLES, **VALUE_TABLES}
 METADATA_KEYS = ("input_sha256", "time_resolution", "n_slices", "solver_options", "versions")
 
 
@@ -100,7 +105,7 @@ def reference_from(ds: xr.Dataset, summary: dict) -> dict:
     if "units_by_technology" in ds["capacity"].attrs:
         tables["capacity"]["units"] = str(ds["capacity"].attrs["units_by_technology"])
     tables["emissions"] = _table(ds["emissions"], ("year",))
-    for name, dims in POWER_SYSTEM_TABLES.items():
+    for name, dims in NATIONAL_TABLES.items():
         if name in ds:
             tables[name] = _table(ds[name], dims)
     headline = {
@@ -201,7 +206,7 @@ def compare(reference: dict, fresh: dict, scenario: str) -> list[Difference]:
         if _differs(old_e.get(year), new_e.get(year), agg):
             add("emissions (national)", f"year={year}", old_e.get(year), new_e.get(year), FAIL)
 
-    for name, dims in POWER_SYSTEM_TABLES.items():
+    for name, dims in NATIONAL_TABLES.items():
         old_v = old_t.get(name, {}).get("values", {})
         new_v = new_t.get(name, {}).get("values", {})
         for key in sorted(set(old_v) | set(new_v)):

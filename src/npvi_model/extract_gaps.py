@@ -33,6 +33,19 @@ PATH_RULES = {
     "rfnbo_min_share": "rfnbo_share_min",
 }
 GAP_CARRIERS = ("electricity", "hydrogen", "co2")
+
+
+def path_rule_rows(model) -> list:
+    """The rows of the path rules (every year): their `path_rule_value` is what relaxing them
+    is worth, so the solve replaces their duals by one-sided values (`one_sided.py`)."""
+    rows = []
+    for name in PATH_RULES.values():
+        component = getattr(model, name, None)
+        if component is not None:
+            rows.extend(component.values())
+    return rows
+
+
 #: a dual at or above fossil-route cost + this share of the shortfall value is set by the
 #: valuation of missing green supply, not by the cost of green supply
 VALUATION_SHARE = 0.5
@@ -53,7 +66,8 @@ def fossil_route_cost(inputs: xr.Dataset) -> np.ndarray:
 
 def add_gaps(ds: xr.Dataset, model, duals: dict, inputs: xr.Dataset, terms: dict) -> None:
     """Add delivery_gap, green_delivered, green_marginal_cost, fossil_route_cost, cost_gap and
-    path_rule_value to the results `ds`.
+    path_rule_value to the results `ds`. The path rules' duals are expected to be one-sided
+    values (`path_rule_rows`), the same at every optimal vertex.
 
     `terms`: per-slice arrays (cluster, year, slice) in GW of `e_dem`, `e_fb`, `h_dem`, `h_fb`,
     and the annual (cluster, year) arrays `co2_plan`, `co2_captured` [Mt].

@@ -62,6 +62,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from npvi_model.budget import TimeBudget
 from npvi_model.extract import extract
+from npvi_model.extract_gaps import path_rule_rows
 from npvi_model.handoff import compile_lp
 from npvi_model.model import build_model
 from npvi_model.model.objective import NOT_SYSTEM_COST
@@ -127,6 +128,7 @@ def _solve(model, config, tee, budget, warm, stage, compiled_out=None, keep_basi
         compiled=compiled,
         warm_basis=warm,
         keep_basis=keep_basis,
+        relax_rows=path_rule_rows(model),
     )
     timing.update(solve_timing)
     return result, timing

@@ -256,7 +256,8 @@ OUTPUT_VARIABLES: tuple[OutputVar, ...] = (
         ("path_rule", "year"),
         "EUR/MWh",
         "value of relaxing a national hydrogen path rule by one MWh, undiscounted (0: not "
-        "binding or not set)",
+        "binding or not set); one-sided (re-solved with the rule relaxed), so the same at "
+        "every optimal vertex",
     ),
     OutputVar(
         "limit_capacity",

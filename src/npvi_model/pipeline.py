@@ -21,7 +21,7 @@ from npvi_model.budget import TimeBudget
 from npvi_model.data_io import default_data_dir
 from npvi_model.errors import SolveError
 from npvi_model.extract import extract
-from npvi_model.extract_gaps import national_gaps
+from npvi_model.extract_gaps import national_gaps, path_rule_rows
 from npvi_model.handoff import CompiledLP, compile_lp
 from npvi_model.inputs import build_inputs
 from npvi_model.model import build_model
@@ -224,6 +224,7 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cac
         compiled=compiled,
         warm_basis=warm,
         basis_cache=use_cache,
+        relax_rows=path_rule_rows(model),
     )
     if warm_starts is not None and result.basis is not None:
         warm_starts["last"] = result.basis

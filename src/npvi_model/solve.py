@@ -12,6 +12,7 @@ written), so `extract.py` does not know which one ran.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
@@ -67,6 +68,7 @@ def solve(
     warm_basis=None,
     basis_cache: bool = False,
     keep_basis: bool = True,
+    relax_rows: Sequence = (),
 ) -> SolveResult:
     """Solve in memory; raise SolveError with a clear message unless optimal.
 
@@ -77,11 +79,15 @@ def solve(
     stored optimal basis of the identical LP if there is one (before `warm_basis`); store the
     optimal basis after a solve without one (direct interface only).
     `keep_basis`: return the optimal basis with its names (`SolveResult.basis`); off when no
-    other model will start from it (naming 1.2 M rows and columns of an hourly year takes s)."""
+    other model will start from it (naming 1.2 M rows and columns of an hourly year takes s).
+    `relax_rows`: constraints whose dual is replaced by the one-sided value of relaxing them
+    (`one_sided.py`), the same at every optimal vertex (direct interface only)."""
     limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     if getattr(config, "interface", "direct") == "pyomo":
         return _solve_pyomo(model, config, tee, limit)
-    return _solve_direct(model, config, tee, limit, compiled, warm_basis, basis_cache, keep_basis)
+    return _solve_direct(
+        model, config, tee, limit, compiled, warm_basis, basis_cache, keep_basis, relax_rows
+    )
 
 
 _TERMINATION_TEXT = {
@@ -157,7 +163,7 @@ def _solve_interruptibly(highs) -> None:
 
 
 def _solve_direct(
-    model, config, tee, limit, compiled, warm_basis, use_cache, keep_basis=True
+    model, config, tee, limit, compiled, warm_basis, use_cache, keep_basis=True, relax_rows=()
 ) -> SolveResult:
     import highspy
 
@@ -194,12 +200,17 @@ def _solve_direct(
     status = _direct_status(highs.getModelStatus())
     if status != "optimal":
         _fail(status, str(highs.getModelStatus()), model, config, limit, timing["highs"])
+    objective = float(info.objective_function_value)  # before any re-solve below
     t2 = time.perf_counter()
     solution = highs.getSolution()
     load_primal(compiled, solution.col_value)
     duals = row_duals(compiled, solution.row_dual)
     basis = highs.getBasis() if keep_basis or cache_state == "miss" else None
     timing["load"] = time.perf_counter() - t2
+    if relax_rows:
+        t4 = time.perf_counter()
+        _relax(highs, compiled, relax_rows, solution, duals, objective, limit - (t4 - start))
+        timing["one_sided"] = time.perf_counter() - t4
     if cache_state == "miss" and basis.valid:
         t3 = time.perf_counter()
         from npvi_model import basis_cache
@@ -209,7 +220,7 @@ def _solve_direct(
     return SolveResult(
         "optimal",
         "convergenceCriteriaSatisfied",
-        float(info.objective_function_value),
+        objective,
         time.perf_counter() - start,
         options,
         version,
@@ -219,6 +230,26 @@ def _solve_direct(
         warm_start_of(compiled, basis) if keep_basis and basis.valid else None,
         cache_state,
     )
+
+
+def _relax(highs, compiled: CompiledLP, rows, solution, duals: dict, objective, left_s) -> None:
+    """Replace the duals of `rows` (ConstraintData) by their one-sided values (`one_sided.py`)."""
+    from npvi_model.one_sided import relaxation_values
+
+    index = {id(c): i for i, c in enumerate(compiled.constraints)}
+    numbers = [index[id(c)] for c in rows if id(c) in index]
+    values = relaxation_values(
+        highs,
+        numbers,
+        compiled.row_lower,
+        compiled.row_upper,
+        solution.row_dual,
+        objective,
+        max(left_s, 1e-3),
+        run=lambda: _solve_interruptibly(highs),
+    )
+    for row, value in values.items():
+        duals[compiled.constraints[row]] = value
 
 
 def cache_key_of(compiled: CompiledLP, config: SolverConfig) -> str:

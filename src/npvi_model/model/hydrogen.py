@@ -38,7 +38,9 @@ electrolyser input + offshore electrolysis) and imported[y] = sum over c, t of W
   >= RFNBO share[y] x national H2 demand[y] x 1000 [GWh], rfnbo_gap >= 0 priced at the RFNBO
   penalty (EUR/MWh x GWh x 1e-3 = MEUR). All electrolytic and imported hydrogen counts as RFNBO
   (the delegated act's additionality and correlation rules are not modelled).
-Their duals (EUR/MWh after dividing by the discount weight and x 1e3) are `path_rule_value`.
+Their one-sided values (what relaxing each by 1 GWh saves, `one_sided.py`, in place of the duals
+that a degenerate optimum leaves open; EUR/MWh after dividing by the discount weight and x 1e3)
+are `path_rule_value`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ import numpy as np
 import pyomo.environ as pyo
 
 from npvi_model.errors import SolveError
+from npvi_model.extract_gaps import path_rule_rows
 from npvi_model.handoff import CompiledLP, compile_lp, load_primal, pass_model, row_duals
+from npvi_model.one_sided import relaxation_values
 from npvi_model.scenario import SolverConfig
 from npvi_model.solver_options import apply_options, highs_options
 
@@ -205,14 +207,41 @@ class ReSolver:
         load_primal(lp, solution.col_value)
         duals = row_duals(lp, solution.row_dual)
         info = highs.getInfo()
+        objective = float(info.objective_function_value)
+        iterations = int(info.simplex_iteration_count)
+        self._relax_path_rules(highs, key, lp, model, solution, duals, objective, config)
         return ReSolveResult(
-            float(info.objective_function_value),
+            objective,
             duals,
             warm,
             changed,
             t1 - t0,
             time.perf_counter() - t1,
             options,
-            iterations=int(info.simplex_iteration_count),
+            iterations=iterations,
             start_distance=distance,
         )
+
+    def _relax_path_rules(self, highs, key, lp, model, solution, duals, objective, config):
+        """The path rules' one-sided values in place of their duals, as in `solve.py`
+        (`one_sided.py`); HiGHS is then put back at this sample's optimal basis, the start of
+        the next warm solve."""
+        rows = path_rule_rows(model)
+        if not rows:
+            return
+        index = {id(c): i for i, c in enumerate(lp.constraints)}
+        numbers = [index[id(c)] for c in rows if id(c) in index]
+        highs.setOptionValue("simplex_strategy", DUAL)  # from an optimum: dual simplex
+        values = relaxation_values(
+            highs,
+            numbers,
+            lp.row_lower,
+            lp.row_upper,
+            solution.row_dual,
+            objective,
+            float(config.time_limit_s),
+        )
+        for row, value in values.items():
+            duals[lp.constraints[row]] = value
+        if values:
+            highs.setBasis(self.bases[key][-1][1])

@@ -24,7 +24,7 @@ from npvi_model.check import (
     run_check,
     shipped_scenarios,
 )
-from npvi_model.errors import InputError
+from npvi_model.errors import InputError, SolveError
 from npvi_model.scenario import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -333,6 +333,48 @@ def test_check_cli_bad_input(small_project):
     no_reason = npvi("check", "small.yaml", "--reference", "ref", "--update", cwd=small_project)
     assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
     assert not (small_project / "ref").exists()
+
+
+INFEASIBLE = """\
+name: infeasible_wind
+years: [2025, 2035]
+time: {resolution: representative, typical_days: 2}
+parameters: {offshore_wind_roadmap: schedule}
+data_overrides:
+  - {table: offshore_wind_landing, set: {max_landing_gw: 0}}
+  - table: expansion_limits
+    where: {technology: offshore_electrolysis}
+    set: {max_new_capacity: 0}
+"""
+
+
+@pytest.mark.scenario
+def test_check_side_by_side_matches_one_after_another(small_project):
+    """Two scenarios: references written one after another (jobs 1), then checked side by side
+    in two worker processes (jobs 2): every value matches. With an infeasible scenario among
+    them (the wind roadmap must be built but no wind may land, as in test_solver_outcomes.py),
+    the solver's error comes back from its worker (status infeasible) and nothing is written."""
+    (small_project / "late.yaml").write_text(
+        "extends: small.yaml\nname: late\nparameters: {offshore_wind_delay_years: 2}\n"
+    )
+    files = [small_project / "small.yaml", small_project / "late.yaml"]
+    ref, data = small_project / "ref", small_project / "data"
+    made = run_check(files, ref, update=True, reason="one after another", data_dir=data, jobs=1)
+    assert made.ok and sorted(made.updated) == ["late", "small"]
+    again = run_check(files, ref, data_dir=data, jobs=2, report_path=small_project / "two.md")
+    assert again.ok and not again.differences, again.markdown
+    (small_project / "infeasible.yaml").write_text(INFEASIBLE)
+    with pytest.raises(SolveError) as failed:
+        run_check(
+            [*files, small_project / "infeasible.yaml"],
+            ref,
+            data_dir=data,
+            jobs=2,
+            allow_missing_reference=True,
+            report_path=small_project / "three.md",
+        )
+    assert failed.value.status == "infeasible"
+    assert not (small_project / "three.md").exists()
 
 
 @pytest.mark.scenario

@@ -103,7 +103,7 @@ from npvi_model.check_compare import (  # noqa: F401
     sort_by_size,
 )
 from npvi_model.check_report import _fmt, _fmt_rel, difference_rows, markdown  # noqa: F401
-from npvi_model.errors import InputError, Problem
+from npvi_model.errors import InputError, Problem, SolveError
 
 DEFAULT_REFERENCE_DIR = Path("tests/reference")
 CHANGELOG = "CHANGELOG.md"
@@ -189,15 +189,19 @@ def run_check(
     data_dir: Path | None = None,
     allow_missing_reference: bool = False,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> CheckReport:
     """Re-solve each scenario once, compare with its reference, write the Markdown report.
+
+    The scenarios are solved cold, side by side in `jobs` worker processes (default: one per
+    usable core, `parallel_runs.default_jobs`); each solve is the same as alone (one HiGHS
+    thread, same LP, same options).
 
     Raises InputError before solving anything on bad input: --update without a reason, an
     unreadable scenario, or (unless `update` or `allow_missing_reference`, which turns it into
     a failing difference) a scenario without a reference file. Raises SolveError when a
     scenario does not solve to optimality.
     """
-    from npvi_model.pipeline import solve_scenario
     from npvi_model.results_io import write_results
     from npvi_model.scenario import resolve
 
@@ -242,13 +246,10 @@ def run_check(
     fresh_refs: dict[str, dict] = {}
     results: dict[str, Path] = {}
     seconds: dict[str, float] = {}
+    solved = _solve_all([res for _, res in resolved], data_dir, say, jobs)
     for _path, res in resolved:
         name = res.scenario.name
-        t0 = time.perf_counter()
-        ds, summary = solve_scenario(  # always cold: the check tests the solve from scratch
-            res, data_dir, progress=lambda msg, n=name: say(f"{n}: {msg}"), basis_cache=False
-        )
-        seconds[name] = round(time.perf_counter() - t0, 1)
+        ds, summary, seconds[name] = solved[name]
         fresh = reference_from(ds, summary)
         fresh_refs[name] = fresh
         if keep_results is not None:
@@ -295,6 +296,58 @@ def run_check(
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(report.markdown)
     return report
+
+
+def _solve_cold(res, data_dir, progress=None) -> tuple:
+    """One scenario solved cold (no basis cache: the check tests the solve from scratch):
+    (results, summary, seconds)."""
+    from npvi_model.pipeline import solve_scenario
+
+    t0 = time.perf_counter()
+    ds, summary = solve_scenario(res, data_dir, progress=progress, basis_cache=False)
+    return ds, summary, round(time.perf_counter() - t0, 1)
+
+
+def _solve_cold_in_worker(res, data_dir) -> tuple:
+    """`_solve_cold` in a worker process; a SolveError comes back as (None, status, text,
+    diagnosis), since it does not pickle across processes."""
+    try:
+        return _solve_cold(res, data_dir)
+    except SolveError as err:
+        return (None, err.status, str(err), err.diagnosis)
+
+
+def _solve_all(resolved: list, data_dir, say: Callable[[str], None], jobs: int | None) -> dict:
+    """{scenario name: (results, summary, seconds)} for every resolved scenario, solved one
+    after another (jobs 1, or one scenario) or in `jobs` worker processes."""
+    from npvi_model.parallel_runs import _context, default_jobs
+
+    jobs = default_jobs(len(resolved)) if jobs is None else max(1, jobs)
+    names = [res.scenario.name for res in resolved]
+    if jobs == 1 or len(resolved) == 1:
+        outcomes = {
+            name: _solve_cold(res, data_dir, progress=lambda msg, n=name: say(f"{n}: {msg}"))
+            for name, res in zip(names, resolved, strict=True)
+        }
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        say(f"solving {len(resolved)} scenarios in {jobs} worker processes")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            futures = {
+                name: pool.submit(_solve_cold_in_worker, res, data_dir)
+                for name, res in zip(names, resolved, strict=True)
+            }
+            try:
+                outcomes = {name: future.result() for name, future in futures.items()}
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    for name in names:  # the first failure in file order, as a solve alone raises it
+        if outcomes[name][0] is None:
+            _, status, text, diagnosis = outcomes[name]
+            raise SolveError(status, text, diagnosis)
+    return outcomes
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scenario_texts import INFEASIBLE
 
 from npvi_model.check import (
     ALTERNATIVE,
@@ -203,42 +204,40 @@ def test_national_aggregates_fail_beyond_both_tolerances():
     }
 
 
-def test_power_system_tables_are_compared():
-    """Grid supply by step and scope 2 are national aggregates: a change beyond both
-    tolerances fails (named by step and year), one within them passes."""
-    ref = make_reference()
-    ref["tables"]["grid_supply_by_step"] = {
-        "dims": ["grid_step", "year"],
-        "units": "TWh",
-        "values": {"renewable_surplus|2030": 20.0, "dispatchable|2030": 10.0},
-    }
-    ref["tables"]["scope2_emissions"] = {"dims": ["year"], "units": "Mt", "values": {"2030": 3.7}}
-    fresh = json.loads(json.dumps(ref))
-    fresh["tables"]["grid_supply_by_step"]["values"]["dispatchable|2030"] = 11.0
-    fresh["tables"]["scope2_emissions"]["values"]["2030"] = 3.7 + 5e-5
-    diffs = compare(ref, fresh, "hand")
-    assert {(d.quantity, d.index) for d in failures(diffs)} == {
-        ("grid_supply_by_step (national)", "grid_step=dispatchable year=2030"),
-    }
+#: national tables compared value by value: dims, units, a value changed beyond both
+#: tolerances (key, old, new) and one changed within them (key, old); path_rule_value, domestic
+#: 2050: 328.8 EUR/MWh at the old vertex against 52.4 one-sided
+NATIONAL_CASES = {
+    "grid_supply_by_step": (
+        ["grid_step", "year"],
+        "TWh",
+        ("dispatchable|2030", 10.0, 11.0),
+        ("renewable_surplus|2030", 20.0),
+    ),
+    "scope2_emissions": (["year"], "Mt", ("2035", 2.0, 2.5), ("2030", 3.7)),
+    "path_rule_value": (
+        ["path_rule", "year"],
+        "EUR/MWh",
+        ("h2_domestic_min_share|2050", 52.385, 328.8),
+        ("h2_domestic_min_share|2045", 118.99),
+    ),
+}
 
 
-def test_path_rule_values_are_compared():
-    """The path rules' values are one-sided, so the same at every vertex: a change beyond both
-    tolerances fails, named by rule and year (domestic 2050: 328.8 at the old vertex against
-    52.4 EUR/MWh one-sided); a change within them passes."""
+@pytest.mark.parametrize("name", sorted(NATIONAL_CASES))
+def test_national_tables_are_compared_value_by_value(name):
+    """Grid supply by step, scope 2 (national aggregates of the power system) and the path
+    rules' values (one-sided, so the same at every vertex): a change beyond both tolerances
+    fails, named by its index; one within them (5e-5 on a value above 1) passes."""
+    dims, units, (changed, old, new), (kept, value) = NATIONAL_CASES[name]
     ref = make_reference()
-    ref["tables"]["path_rule_value"] = {
-        "dims": ["path_rule", "year"],
-        "units": "EUR/MWh",
-        "values": {"h2_domestic_min_share|2050": 52.385, "h2_domestic_min_share|2045": 118.99},
-    }
+    ref["tables"][name] = {"dims": dims, "units": units, "values": {changed: old, kept: value}}
     fresh = json.loads(json.dumps(ref))
-    fresh["tables"]["path_rule_value"]["values"]["h2_domestic_min_share|2050"] = 328.8
-    fresh["tables"]["path_rule_value"]["values"]["h2_domestic_min_share|2045"] = 118.99 + 5e-5
+    fresh["tables"][name]["values"][changed] = new
+    fresh["tables"][name]["values"][kept] = value + 5e-5
     diffs = compare(ref, fresh, "hand")
-    assert {(d.quantity, d.index) for d in failures(diffs)} == {
-        ("path_rule_value (national)", "path_rule=h2_domestic_min_share year=2050"),
-    }
+    index = " ".join(f"{d}={k}" for d, k in zip(dims, changed.split("|"), strict=True))
+    assert {(d.quantity, d.index) for d in failures(diffs)} == {(f"{name} (national)", index)}
 
 
 def test_missing_year_and_status_fail():
@@ -335,24 +334,11 @@ def test_check_cli_bad_input(small_project):
     assert not (small_project / "ref").exists()
 
 
-INFEASIBLE = """\
-name: infeasible_wind
-years: [2025, 2035]
-time: {resolution: representative, typical_days: 2}
-parameters: {offshore_wind_roadmap: schedule}
-data_overrides:
-  - {table: offshore_wind_landing, set: {max_landing_gw: 0}}
-  - table: expansion_limits
-    where: {technology: offshore_electrolysis}
-    set: {max_new_capacity: 0}
-"""
-
-
 @pytest.mark.scenario
 def test_check_side_by_side_matches_one_after_another(small_project):
     """Two scenarios: references written one after another (jobs 1), then checked side by side
     in two worker processes (jobs 2): every value matches. With an infeasible scenario among
-    them (the wind roadmap must be built but no wind may land, as in test_solver_outcomes.py),
+    them (`scenario_texts.INFEASIBLE`: the wind roadmap must be built but no wind may land),
     the solver's error comes back from its worker (status infeasible) and nothing is written."""
     (small_project / "late.yaml").write_text(
         "extends: small.yaml\nname: late\nparameters: {offshore_wind_delay_years: 2}\n"

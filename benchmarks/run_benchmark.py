@@ -15,7 +15,10 @@ Results also go to benchmarks/out/<timestamp>.json. Usage:
 Cases (the lever each measures):
 - handoff_direct / handoff_pyomo: domestic at reference scale (12 days x 6 years) with the fast
   hand-off and with Pyomo's interface (the state before the fast hand-off);
-- paths_warm / paths_cold: the three paths in one command, with and without warm starts;
+- paths_warm / paths_cold: the three paths in one command, one after another, each from the
+  previous one's basis (`solver.warm_start`) and cold (no path starts from another);
+- paths_side_by_side: the three paths as `make run` solves them: 2 worker processes,
+  import_intermediates from reduced_base's basis (`solver.warm_start_from`);
 - full_year_two_step / full_year_direct (--full): one model year (2030) at 8760 h, capacities
   from representative days then the hourly dispatch, against the direct hourly solve;
 - full_six_two_step (--full): every model year of the scenario (seven since 2032 was added; the
@@ -36,19 +39,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ("domestic", "import_intermediates", "reduced_base")
 
-#: name -> (scenarios it extends, extra YAML, --hours)
-CASES: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+#: name -> (scenarios it extends, extra YAML for all or {scenario: extra YAML}, --hours)
+CASES: dict[str, tuple[tuple[str, ...], str | dict, str | None]] = {
     "handoff_direct": (("domestic",), "solver: {interface: direct}", None),
     "handoff_pyomo": (("domestic",), "solver: {interface: pyomo}", None),
     "paths_warm": (PATHS, "solver: {warm_start: true}", None),
     "paths_cold": (PATHS, "solver: {warm_start: false}", None),
+    "paths_side_by_side": (
+        PATHS,
+        {"import_intermediates": "solver: {warm_start_from: reduced_base__paths_side_by_side}"},
+        None,
+    ),
     "full_year_two_step": (("domestic",), "years: [2030]\ntime: {full_hourly: two_step}", "full"),
     "full_year_direct": (("domestic",), "years: [2030]\ntime: {full_hourly: direct}", "full"),
     "full_six_two_step": (("domestic",), "time: {full_hourly: two_step}", "full"),
 }
-DEFAULT = ("handoff_direct", "handoff_pyomo", "paths_warm", "paths_cold")
+DEFAULT = ("handoff_direct", "handoff_pyomo", "paths_warm", "paths_cold", "paths_side_by_side")
+#: cases run with more than one worker process (all others: --jobs 1)
+JOBS = {"paths_side_by_side": "2"}
 FULL = ("full_year_two_step", "full_year_direct", "full_six_two_step")
-STAGES = ("inputs", "build", "compile", "handoff", "highs", "load", "extract", "write", "solve")
+STAGES = (
+    "inputs",
+    "build",
+    "compile",
+    "handoff",
+    "highs",
+    "unique_duals",
+    "one_sided",
+    "load",
+    "extract",
+    "write",
+    "solve",
+)
 
 #: runs a command and prints two peaks (kB): the memory of the whole process tree (the command
 #: and every process it starts, e.g. the full-hourly dispatch workers), as the sum of each
@@ -109,14 +131,16 @@ def run_case(name: str, tmp: Path) -> dict:
     files = []
     for path in paths:
         child = tmp / f"{path}__{name}.yaml"
+        own = extra.get(path, "") if isinstance(extra, dict) else extra
         child.write_text(
-            f"extends: {ROOT / 'scenarios' / path}.yaml\nname: {path}__{name}\n{extra}\n"
+            f"extends: {ROOT / 'scenarios' / path}.yaml\nname: {path}__{name}\n{own}\n"
         )
         files.append(str(child))
     out = tmp / name
     cmd = [sys.executable, "-m", "npvi_model.cli", "run", *files, "--out", str(out)]
     cmd += ["--allow-outside-extends"] + (["--hours", hours] if hours else [])
-    cmd += ["--jobs", "1", "--no-cache"]  # one process, every solve cold: comparable cases
+    # one process (but for JOBS), every solve cold but for the warm starts a case asks for
+    cmd += ["--jobs", JOBS.get(name, "1"), "--no-cache"]
     proc, wall, peak_mb = measured(cmd)
     case = {"case": name, "exit": proc.returncode, "wall_s": round(wall, 1)}
     case["peak_tree_pss_mb"] = round(peak_mb["tree"])

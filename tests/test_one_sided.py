@@ -61,10 +61,13 @@ def test_relaxing_the_rule_without_a_terminal_saves_nothing():
     """With no terminal (0 GW) the rule and the terminal both hold imports at 0: at the optimum
     any rule dual from 0 to 40.02 EUR/MWh is optimal, and a vertex reports one of them. Without
     presolve, simplex and interior point report 40.02 for the rule (the terminal's limit gets
-    0); with presolve, 0. Relaxing the rule allows no import at all, so it saves nothing: 0,
-    whichever way it is solved."""
+    0); with presolve, 0 (the vertex's own dual: `dual_headroom` 0, see unique_duals.py).
+    Relaxing the rule allows no import at all, so it saves nothing: 0, whichever way it is
+    solved."""
     ds = _all_domestic(terminal_gw=0.0)
-    no_presolve = SolverConfig(algorithm="simplex", time_limit_s=60, options={"presolve": "off"})
+    no_presolve = SolverConfig(
+        algorithm="simplex", time_limit_s=60, options={"presolve": "off"}, dual_headroom=0.0
+    )
     assert _rule_value(ds, relax=False, config=no_presolve) == pytest.approx(40.02, rel=1e-6)
     for config in (CONFIG, no_presolve, no_presolve.model_copy(update={"algorithm": "ipm"})):
         assert _rule_value(ds, relax=True, config=config) == pytest.approx(0.0, abs=1e-9)

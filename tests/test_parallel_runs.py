@@ -96,6 +96,60 @@ def test_a_warm_start_needs_one_after_another(tmp_path):
     assert summary["solver"]["warm_start"]
 
 
+def test_a_path_started_from_another_paths_basis_gives_the_cold_answer(tmp_path):
+    """`solver.warm_start_from`: import_intermediates waits for reduced_base (given after it)
+    and starts from its optimal basis, in the worker that is free then (--jobs 2) or after it
+    (--jobs 1); both give the results of every path solved cold (each variable of results.nc
+    to 1e-6: one plan, one set of duals)."""
+    names = ("domestic", "import_intermediates", "reduced_base")
+    cold = [str(small(tmp_path, p, "solver: {warm_start_from: null}\n")) for p in names]
+    result = run(*cold, "--hours", "1", "--no-cache", "--out", str(tmp_path / "cold"))
+    assert result.exit_code == 0, result.output
+    (tmp_path / "warm").mkdir()
+    source = "solver: {warm_start_from: small_reduced_base}\n"
+    warm = [
+        str(small(tmp_path / "warm", p, source if p == "import_intermediates" else ""))
+        for p in names
+    ]
+    for jobs in ("2", "1"):
+        out = tmp_path / f"warm_{jobs}"
+        result = run(*warm, "--hours", "1", "--jobs", jobs, "--no-cache", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        solved = [
+            line.split(": ")[1].split()[0]
+            for line in result.output.splitlines()
+            if line.startswith("solved")
+        ]
+        assert solved.index("reduced_base.yaml") < solved.index("import_intermediates.yaml")
+        for name in (f"small_{p}" for p in names):
+            summary = json.loads((out / name / "summary.json").read_text())
+            assert summary["solver"]["warm_start"] == (name == "small_import_intermediates")
+            with (
+                xr.open_dataset(tmp_path / "cold" / name / "results.nc") as a,
+                xr.open_dataset(out / name / "results.nc") as b,
+            ):
+                for var in a.data_vars:
+                    x, y = a[var].values, b[var].values
+                    if np.issubdtype(x.dtype, np.number):
+                        bad = ~np.isclose(x, y, rtol=1e-6, atol=1e-6, equal_nan=True)
+                        assert not bad.any(), (var, x[bad][:5], y[bad][:5], np.argwhere(bad)[:5])
+
+
+def test_a_cycle_of_warm_starts_starts_cold():
+    """a from b, b from a, c from a: a and b start cold (a cycle); c after a."""
+    from types import SimpleNamespace
+
+    from npvi_model.cli_run import solving_order, starts_from
+
+    def scenario(name, source):
+        solver = SimpleNamespace(warm_start_from=source)
+        return SimpleNamespace(scenario=SimpleNamespace(name=name, solver=solver))
+
+    resolved = [scenario("c", "a"), scenario("a", "b"), scenario("b", "a")]
+    assert starts_from(resolved) == [1, None, None]
+    assert solving_order([1, None, None]) == [1, 0, 2]
+
+
 def test_default_jobs_capped_by_cores_scenarios_and_memory(monkeypatch):
     """Cores 2 -> at most 2; 3 scenarios on 8 cores -> 3; 1.5 GB free at 1 GB per reference
     job -> 1; at 24 representative days (2 GB a job) 5 GB free -> 2."""

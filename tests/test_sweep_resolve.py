@@ -225,9 +225,10 @@ def test_warm_solve_starts_from_the_nearest_basis():
 
     Solved at positions 0 (1 GW), 1 (2.5 GW), then 1 GW again at position 0.05: the third solve
     starts from the first's basis (distance 0.05), already optimal: 0 simplex iterations.
-    Without positions it starts from the last basis (2.5 GW's) and needs at least one (and
-    reaches another optimal vertex: an electrolyser limit at B without electrolysers is
-    degenerate, its dual 0 or 438 EUR/MWh)."""
+    Without positions it starts from the last basis (2.5 GW's) and needs at least one; it may
+    reach another optimal vertex (an electrolyser limit at B without electrolysers is
+    degenerate, its dual 0 or 438 EUR/MWh), but the unique-duals step that follows gives both
+    the same duals. (Iterations counted are the solve's, not that step's.)"""
     for positions, expect_iterations_zero in (((0.0, 1.0, 0.05), True), ((None,) * 3, False)):
         resolver = ReSolver()
         first = resolver.solve(build_model(corridor_inputs(50.0, 1.0)), CONFIG, positions[0])
@@ -240,6 +241,6 @@ def test_warm_solve_starts_from_the_nearest_basis():
         assert second.objective_meur == pytest.approx(0.0, abs=1e-9)
         assert third.objective_meur == pytest.approx(438.0)
         assert (third.iterations == 0) == expect_iterations_zero
-        if expect_iterations_zero:  # the first solve's vertex: a cold solve's values and duals
+        if expect_iterations_zero:
             assert third.start_distance == pytest.approx(0.05)
-            assert_same_as_cold(ds, model, third)
+        assert_same_as_cold(ds, model, third)  # a cold solve's values and duals either way

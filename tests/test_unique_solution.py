@@ -1,7 +1,8 @@
 """One answer whatever the algorithm: every shipped development path solved with simplex and
-with interior point (crossover on) gives the same capacities, access years and bottlenecks, and
-the same per-cluster supply, delivery gap, link flows and hourly dispatch; so does a simplex
-started from another path's optimal basis.
+with interior point (crossover on) gives the same capacities, access years and bottlenecks, the
+same per-cluster supply, delivery gap, link flows and hourly dispatch, and the same prices,
+cost gaps and limit values (`unique_duals.py`); so does a simplex started from another path's
+optimal basis.
 
 To keep the suite fast the paths are solved at a reduced time resolution, 2 representative
 days (`prepare(resolved, hours="2")`), all six model years: about 10 s (simplex) and 15 s
@@ -65,6 +66,24 @@ def _primal_differences(a, b) -> dict[str, float]:
     return out
 
 
+#: the results read from duals (EUR/MWh, EUR/t, MEUR per unit), compared value by value: with
+#: `solver.dual_headroom` 0 (no unique_duals step) 5 to 9 limit values per path differ by up
+#: to 0.48 MEUR per unit, a cost gap by 8.6 EUR/MWh and a hydrogen price by 0.004 EUR/MWh
+DUAL = ("carrier_price", "grid_price", "limit_marginal_value", "cost_gap", "path_rule_value")
+DUAL_RELATIVE, DUAL_ABSOLUTE = 1e-6, 1e-6
+
+
+def _dual_differences(a, b) -> dict[str, float]:
+    """The largest absolute difference of each dual result beyond its tolerance."""
+    out = {}
+    for name in DUAL:
+        x, y = a[name].values, b[name].values
+        excess = np.abs(x - y) - DUAL_RELATIVE * np.maximum(np.abs(x), np.abs(y)) - DUAL_ABSOLUTE
+        if np.nanmax(excess) > 0:
+            out[name] = float(np.nanmax(np.abs(x - y)))
+    return out
+
+
 def _top10(ds) -> list[tuple[str, str, int]]:
     ranking = analysis.bottleneck_ranking(ds, top=10)
     return list(zip(ranking["limit_unit"], ranking["limit"], ranking["year"], strict=True))
@@ -97,6 +116,8 @@ def test_simplex_and_interior_point_give_one_answer(path):
     assert _top10(a), "no bottleneck at all: the comparison would be empty"
     differences = _primal_differences(a, b)
     assert not differences, f"per-cluster results differ between simplex and ipm: {differences}"
+    differences = _dual_differences(a, b)
+    assert not differences, f"prices or limit values differ between simplex and ipm: {differences}"
 
 
 @pytest.mark.scenario
@@ -105,7 +126,8 @@ def test_a_warm_start_from_another_path_gives_the_cold_answer():
     structure, other coefficients): the simplex takes another route, yet ends at the same
     per-cluster supply, delivery gap, link flows and hourly dispatch. Without the hour, reverse
     and fallback tie-breakers it did not (a grid MWh at one cluster against a fallback MWh at
-    another, an import in one hour against a fallback in another)."""
+    another, an import in one hour against a fallback in another), nor the same limit values
+    without the unique-duals step."""
 
     def inputs_of(path):
         return prepare(resolve(ROOT / "scenarios" / f"{path}.yaml"), hours="2")
@@ -121,4 +143,6 @@ def test_a_warm_start_from_another_path_gives_the_cold_answer():
     cold, warm = answers
     differences = _primal_differences(cold, warm)
     assert not differences, f"per-cluster results differ from the cold solve: {differences}"
+    differences = _dual_differences(cold, warm)
+    assert not differences, f"prices or limit values differ from the cold solve: {differences}"
     assert float(cold["delivery_gap"].sum()) > 0, "no gap at all: the comparison would be empty"

@@ -85,10 +85,11 @@ def run(
         resolved = _check_scenarios(files, options)
         check_run_output(out, [r.scenario.name for r in resolved], force)
         n_jobs = _jobs(jobs, resolved, hours)
+        starts = starts_from(resolved)
         if n_jobs > 1:
-            folders = _run_side_by_side(files, out, n_jobs, options)
+            folders = _run_side_by_side(files, out, n_jobs, options, starts)
         else:
-            folders = _run_one_after_another(files, out, options)
+            folders = _run_one_after_another(files, out, options, solving_order(starts))
     except InputError as err:
         fail_input(err)
     except SolveError as err:
@@ -161,6 +162,39 @@ def _jobs(jobs: int | None, resolved: list, hours: str | None) -> int:
     return default_jobs(len(resolved), max(_slices(r, hours) for r in resolved))
 
 
+def starts_from(resolved: list) -> list[int | None]:
+    """For each scenario, the position of the scenario of this run that its
+    `solver.warm_start_from` names, or None: no name, a name not in this run, or a chain of
+    names that leads back to the scenario itself (each of a cycle then starts cold)."""
+    position = {r.scenario.name: i for i, r in enumerate(resolved)}
+    named = [position.get(r.scenario.solver.warm_start_from) for r in resolved]
+    out = []
+    for i, source in enumerate(named):
+        seen, step = set(), source
+        while step is not None and step != i and step not in seen:
+            seen.add(step)
+            step = named[step]
+        out.append(None if step == i else source)
+    return out
+
+
+def solving_order(starts: list[int | None]) -> list[int]:
+    """Positions in the order given, except that a scenario comes after the one it starts
+    from (`starts_from`, which has no cycles)."""
+    order: list[int] = []
+
+    def place(i: int) -> None:
+        if i in order:
+            return
+        if starts[i] is not None:
+            place(starts[i])
+        order.append(i)
+
+    for i in range(len(starts)):
+        place(i)
+    return order
+
+
 def _slices(resolved, hours: str | None) -> int:
     """Time slices per year of a scenario at the run's resolution (for the memory cap)."""
     time_cfg = resolved.scenario.time
@@ -169,12 +203,18 @@ def _slices(resolved, hours: str | None) -> int:
     return 24 * (int(hours) if hours is not None else time_cfg.typical_days)
 
 
-def _run_one_after_another(files: list[Path], out: Path, options: dict) -> list[Path]:
+def _run_one_after_another(
+    files: list[Path], out: Path, options: dict, order: list[int] | None = None
+) -> list[Path]:
+    """Solve the scenarios in `order` (positions in `files`; default as given); return their
+    folders in the order of `files`."""
     from npvi_model.pipeline import run_scenario
 
-    folders = []
-    warm_starts: dict = {}  # the last optimal basis: each path starts from the previous one
-    for k, path in enumerate(files, start=1):
+    order = list(range(len(files))) if order is None else order
+    folders: dict[int, Path] = {}
+    warm_starts: dict = {}  # every optimal basis so far, by scenario name, and the last one
+    for k, position in enumerate(order, start=1):
+        path = files[position]
         prefix = f"{k} of {len(files)}: {path.name}"
         started = time.monotonic()
         with console.status(f"{prefix}: starting") as status:
@@ -192,11 +232,13 @@ def _run_one_after_another(files: list[Path], out: Path, options: dict) -> list[
             highlight=False,
             soft_wrap=True,  # a long folder name stays on one line (no break inside the path)
         )
-        folders.append(folder)
-    return folders
+        folders[position] = folder
+    return [folders[i] for i in range(len(files))]
 
 
-def _run_side_by_side(files: list[Path], out: Path, jobs: int, options: dict) -> list[Path]:
+def _run_side_by_side(
+    files: list[Path], out: Path, jobs: int, options: dict, starts: list[int | None]
+) -> list[Path]:
     """Solve the scenarios in `jobs` worker processes; progress lines prefixed with each
     scenario's file name; a failing scenario does not stop the others, its error is printed
     and the first failure in file order decides the exit code."""
@@ -226,7 +268,9 @@ def _run_side_by_side(files: list[Path], out: Path, jobs: int, options: dict) ->
             else:
                 err_console.print(f"[red]failed[/red] {prefix}", highlight=False)
 
-        outcomes = run_parallel(files, out, jobs, options, progress=progress, done=done)
+        outcomes = run_parallel(
+            files, out, jobs, options, progress=progress, done=done, starts_from=starts
+        )
     failed = [o for o in outcomes if o.kind != "ok"]
     if any(o.kind == "interrupted" for o in failed):
         raise KeyboardInterrupt

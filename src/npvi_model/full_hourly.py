@@ -250,6 +250,10 @@ def _dispatch_year(inputs: xr.Dataset, config, tee: bool, budget: TimeBudget) ->
     from npvi_model.pipeline import model_fingerprint
 
     year = int(inputs.year.values[0])
+    # the hourly dispatch's duals stay those of the vertex HiGHS ends at: the unique-duals step
+    # (unique_duals.py) took 11.5 s on the 2030 dispatch, 260 s over seven years, and lifted the
+    # peak memory of the seven-year run from 3.35 to 4.5 GB (issue 11's budget: 4 GB)
+    config = config.model_copy(update={"dual_headroom": 0.0})
     timing: dict[str, float] = {}
     t = time.perf_counter()
     with budget.guard(f"building the {year} dispatch model"):

@@ -200,11 +200,24 @@ def component_key(data) -> tuple:
 
 @dataclass
 class WarmStart:
-    """An optimal basis with the names of its columns and rows, to start another model from."""
+    """An optimal basis with the names of its columns and rows, to start another model from.
+    Picklable (the basis travels as two int8 arrays of statuses), so a worker process can hand
+    it to the next scenario's worker (`parallel_runs`)."""
 
     column_keys: list
     row_keys: list
     basis: object  # highspy.HighsBasis
+
+    def __getstate__(self) -> dict:
+        from npvi_model.basis_cache import status_arrays
+
+        return {"keys": (self.column_keys, self.row_keys), "status": status_arrays(self.basis)}
+
+    def __setstate__(self, state: dict) -> None:
+        from npvi_model.basis_cache import highs_basis
+
+        self.column_keys, self.row_keys = state["keys"]
+        self.basis = highs_basis(*state["status"])
 
 
 def warm_start_of(lp: CompiledLP, basis) -> WarmStart:

@@ -8,10 +8,13 @@ Sign conventions:
 - `dispatch_gw` carries the balance sign: positive feeds the cluster's balance (supply,
   inflow, storage discharge), negative draws from it (demand, outflow, electrolyser input,
   storage charge); the sum over `component` is zero in every cluster, year and slice;
-- prices (`carrier_price`) are the duals of the balances: the cost of one more unit of demand
-  at that cluster, undiscounted, in EUR per MWh (electricity, hydrogen) or EUR per t (CO2);
+- prices (`carrier_price`) are the duals of the balances: what a little less demand at that
+  cluster would save (where the optimum leaves a range of prices, its low end, the same
+  whichever algorithm solved: `unique_duals.py`), undiscounted, in EUR per MWh (electricity,
+  hydrogen) or EUR per t (CO2);
 - `limit_marginal_value` is the value of one more unit of a capacity limit for one year,
-  undiscounted and positive when the limit binds, in EUR per unit of capacity per year.
+  undiscounted and positive when the limit binds, in EUR per unit of capacity per year (of
+  two limits that stop the same unit, one carries the value: `unique_duals.py`).
 """
 
 from __future__ import annotations

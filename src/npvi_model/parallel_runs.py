@@ -54,6 +54,8 @@ class Outcome:
     seconds: float = 0.0
     folder: Path | None = None
     problems: list = field(default_factory=list)
+    #: (scenario name, handoff.WarmStart): the optimal basis, for scenarios that start from it
+    start: tuple | None = None
     status: str = ""
     message: str = ""
     diagnosis: list = field(default_factory=list)
@@ -133,19 +135,34 @@ def _say(index: int, message: str) -> None:
         _progress_queue.put_nowait((index, message))
 
 
-def _run_one(index: int, path: Path, out_dir: Path, options: dict) -> Outcome:
-    """Run one scenario in this worker (`pipeline.run_scenario`); report plain data."""
+def _run_one(
+    index: int,
+    path: Path,
+    out_dir: Path,
+    options: dict,
+    start: tuple | None = None,
+    keep_basis: bool = False,
+) -> Outcome:
+    """Run one scenario in this worker (`pipeline.run_scenario`); report plain data. `start`:
+    (scenario name, handoff.WarmStart) of the scenario this one starts from; `keep_basis`:
+    return this scenario's own (name, WarmStart) for the scenarios that start from it."""
     global _busy
     from npvi_model.errors import InputError, SolveError
     from npvi_model.pipeline import run_scenario
 
     started = time.monotonic()
+    warm_starts = dict([start]) if start is not None else {}
     _busy = True
     try:
         folder = run_scenario(
-            Path(path), Path(out_dir), progress=lambda msg: _say(index, msg), **options
+            Path(path),
+            Path(out_dir),
+            progress=lambda msg: _say(index, msg),
+            warm_starts=warm_starts,
+            **options,
         )
-        return Outcome(index, "ok", time.monotonic() - started, folder=folder)
+        own = _own_basis(warm_starts, start) if keep_basis else None
+        return Outcome(index, "ok", time.monotonic() - started, folder=folder, start=own)
     except InputError as err:
         return Outcome(index, "input", problems=list(err.problems))
     except SolveError as err:
@@ -156,6 +173,14 @@ def _run_one(index: int, path: Path, out_dir: Path, options: dict) -> Outcome:
         return Outcome(index, "interrupted", message="nothing half-written was left")
     finally:
         _busy = False
+
+
+def _own_basis(warm_starts: dict, start: tuple | None) -> tuple | None:
+    """(name, WarmStart) of the scenario just solved: the one entry `run_scenario` added to
+    `warm_starts` under a scenario name (besides `"last"` and the basis it started from)."""
+    taken = {"last", start[0] if start else None}
+    own = [(name, basis) for name, basis in warm_starts.items() if name not in taken]
+    return own[0] if own else None
 
 
 # -- in the parent ----------------------------------------------------------------------------
@@ -178,12 +203,18 @@ def run_parallel(
     options: dict,
     progress: Callable[[int, str], None] | None = None,
     done: Callable[[Outcome], None] | None = None,
+    starts_from: Sequence[int | None] | None = None,
 ) -> list[Outcome]:
     """Run every scenario of `paths` in up to `jobs` worker processes; return one Outcome per
     scenario, in the order of `paths`. `options` are `run_scenario`'s keyword arguments (no
-    `progress`, no `warm_starts`). `progress(index, message)` and `done(outcome)` are called
-    in this process as workers report. Ctrl-C or SIGTERM (as KeyboardInterrupt) stops every
-    worker, waits for them to clean up and re-raises KeyboardInterrupt."""
+    `progress`, no `warm_starts`). `starts_from[i]`: the position of the scenario whose
+    optimal basis scenario i starts from (`solver.warm_start_from`; no cycles), or None;
+    scenario i is then handed to a worker when that one is done (cold if it failed).
+    `progress(index, message)` and `done(outcome)` are called in this process as workers
+    report. Ctrl-C or SIGTERM (as KeyboardInterrupt) stops every worker, waits for them to
+    clean up and re-raises KeyboardInterrupt."""
+    starts_from = list(starts_from or [None] * len(paths))
+    sources = {j for j in starts_from if j is not None}
     context = _context()
     messages = context.Queue()
     outcomes: dict[int, Outcome] = {}
@@ -191,17 +222,28 @@ def run_parallel(
         max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(messages,)
     )
     pending = {}
+
+    def submit(index: int, start: tuple | None = None) -> None:
+        future = executor.submit(
+            _run_one, index, Path(paths[index]), Path(out_dir), options, start, index in sources
+        )
+        pending[future] = index
+
     try:
-        for index, path in enumerate(paths):
-            pending[executor.submit(_run_one, index, Path(path), Path(out_dir), options)] = index
+        for index in range(len(paths)):
+            if starts_from[index] is None:
+                submit(index)
         while pending:
             finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             _drain(messages, progress)
             for future in finished:
                 index = pending.pop(future)
-                outcomes[index] = _outcome_of(future, index)
+                outcome = outcomes[index] = _outcome_of(future, index)
+                for waiting in (i for i, j in enumerate(starts_from) if j == index):
+                    submit(waiting, outcome.start)
+                outcome.start = None  # the basis is only for the scenarios started from it
                 if done is not None:
-                    done(outcomes[index])
+                    done(outcome)
         _drain(messages, progress)
     except BaseException:
         _stop_workers(executor, pending)

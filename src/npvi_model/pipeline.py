@@ -115,8 +115,10 @@ def solve_scenario(
 
     `budget`: the run's wall-clock budget (default: the scenario's `time_limit_s` from now);
     every stage up to the extract runs inside it. `warm_starts`: a dict shared by the scenarios
-    of one command, holding the last optimal basis (`"last"`: a handoff.WarmStart), used when
-    `solver.warm_start` is on: mapped by variable and constraint name onto the next model.
+    of one command, holding the optimal basis (a handoff.WarmStart) of each scenario solved so
+    far by name and of the last one as `"last"`; the model starts from the basis named by
+    `solver.warm_start_from`, else from the last when `solver.warm_start` is on (mapped by
+    variable and constraint name). This scenario's basis is added.
     `basis_cache`: False keeps the basis cache off whatever `solver.basis_cache` says (the
     regression check and `--no-cache` solve cold)."""
     say = progress or (lambda _msg: None)
@@ -209,8 +211,10 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cac
     with budget.guard("counting the model"):
         fingerprint = model_fingerprint(model, compiled)
     warm = None
-    if warm_starts is not None and config.warm_start and config.interface == "direct":
-        warm = warm_starts.get("last")
+    if warm_starts is not None and config.interface == "direct":
+        warm = warm_starts.get(config.warm_start_from) if config.warm_start_from else None
+        if warm is None and config.warm_start:
+            warm = warm_starts.get("last")
     say(
         f"solving ({fingerprint['n_variables']} variables, {fingerprint['n_constraints']} "
         "constraints" + (", warm start)" if warm is not None else ")")
@@ -227,7 +231,7 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cac
         relax_rows=path_rule_rows(model),
     )
     if warm_starts is not None and result.basis is not None:
-        warm_starts["last"] = result.basis
+        warm_starts["last"] = warm_starts[resolved.scenario.name] = result.basis
     timing.update(solve_timing)
     timing["solve"] = result.solve_seconds + timing.get("compile", 0.0)
     say("extracting results")

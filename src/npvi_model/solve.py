@@ -201,6 +201,10 @@ def _solve_direct(
     if status != "optimal":
         _fail(status, str(highs.getModelStatus()), model, config, limit, timing["highs"])
     objective = float(info.objective_function_value)  # before any re-solve below
+    if config.dual_headroom > 0:
+        t5 = time.perf_counter()
+        _settle_duals(highs, compiled, config, model, limit - (t5 - start), iterations)
+        timing["unique_duals"] = time.perf_counter() - t5
     t2 = time.perf_counter()
     solution = highs.getSolution()
     load_primal(compiled, solution.col_value)
@@ -232,12 +236,33 @@ def _solve_direct(
     )
 
 
+def _settle_duals(highs, compiled: CompiledLP, config, model, left_s, iterations) -> None:
+    """The duals of the one optimal basis of the LP with a little headroom on every row
+    (`unique_duals.py`), whichever vertex the solve ended at; the solution stays the LP's."""
+    from npvi_model.unique_duals import settle
+
+    highs.setOptionValue("time_limit", float(max(left_s, 1e-3)))
+    settled, extra = settle(
+        highs,
+        compiled.row_lower,
+        compiled.row_upper,
+        config.dual_headroom,
+        run=lambda: _solve_interruptibly(highs),
+    )
+    iterations["unique_duals"] = extra
+    if not settled:
+        status = _direct_status(highs.getModelStatus())
+        _fail(status, str(highs.getModelStatus()), model, config, left_s, 0.0)
+
+
 def _relax(highs, compiled: CompiledLP, rows, solution, duals: dict, objective, left_s) -> None:
     """Replace the duals of `rows` (ConstraintData) by their one-sided values (`one_sided.py`)."""
     from npvi_model.one_sided import relaxation_values
 
     index = {id(c): i for i, c in enumerate(compiled.constraints)}
     numbers = [index[id(c)] for c in rows if id(c) in index]
+    # from the optimal basis HiGHS holds: dual simplex (an interior point solve would start over)
+    apply_options(highs, {"solver": "simplex", "simplex_strategy": 1})
     values = relaxation_values(
         highs,
         numbers,
@@ -254,10 +279,16 @@ def _relax(highs, compiled: CompiledLP, rows, solution, duals: dict, objective, 
 
 def cache_key_of(compiled: CompiledLP, config: SolverConfig) -> str:
     """The basis cache's key of this LP solved with this configuration: the LP's numbers and
-    the HiGHS options that decide the vertex (algorithm, verbatim options, threads)."""
+    the HiGHS options that decide the vertex (algorithm, verbatim options, threads) and the
+    dual headroom that decides the duals."""
     from npvi_model import basis_cache
 
-    return basis_cache.lp_key(compiled, {**highs_options(config), "threads": config.threads})
+    deciding = {
+        **highs_options(config),
+        "threads": config.threads,
+        "dual_headroom": config.dual_headroom,
+    }
+    return basis_cache.lp_key(compiled, deciding)
 
 
 def _start_from_cache(highs, compiled: CompiledLP, key: str) -> tuple[str, str]:

@@ -14,7 +14,9 @@ first row) and compares its sparsity pattern with the LP that HiGHS holds
   non-zero) the model is cleared and the whole LP is passed (`handoff.pass_model`) and solved
   from scratch, as `npvi run` does.
 
-After either, HiGHS holds exactly the compiled LP, so the answer is the LP's optimum. Column
+After either, HiGHS holds exactly the compiled LP, so the answer is the LP's optimum; its
+duals are those of the one optimal basis `unique_duals.settle` picks (as in `solve.py`), so a
+warm re-solve and a cold solve report the same prices and limit values. Column
 values go back into the Pyomo variables (`handoff.load_primal`) and each constraint's dual
 (MEUR per unit of its bound, the sign of Pyomo's highs interface) comes from its row
 (`handoff.row_duals`), as in `solve.py`'s direct interface: `extract.py` cannot tell which ran.
@@ -35,6 +37,7 @@ from npvi_model.handoff import CompiledLP, compile_lp, load_primal, pass_model, 
 from npvi_model.one_sided import relaxation_values
 from npvi_model.scenario import SolverConfig
 from npvi_model.solver_options import apply_options, highs_options
+from npvi_model.unique_duals import settle
 
 #: HiGHS simplex strategies: a cold solve keeps HiGHS's default (dual); a warm re-solve uses
 #: primal simplex, as the previous basis stays primal feasible when only costs change
@@ -85,6 +88,8 @@ class ReSolveResult:
     options: dict
     #: simplex iterations of this solve
     iterations: int = 0
+    #: simplex iterations of the unique-duals step after it (`unique_duals.settle`)
+    unique_duals_iterations: int = 0
     #: a warm solve's distance (scaled factor space) to the sample whose basis it started from
     start_distance: float | None = None
 
@@ -193,7 +198,13 @@ class ReSolver:
         highs.resetOptions()  # this solve's options only, none left from the last one
         apply_options(highs, options)
         highs.run()
+        iterations, settle_iterations = int(highs.getInfo().simplex_iteration_count), 0
         status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal and config.dual_headroom > 0:
+            settled, settle_iterations = settle(
+                highs, lp.row_lower, lp.row_upper, config.dual_headroom, run=highs.run
+            )
+            status = highs.getModelStatus() if settled else highspy.HighsModelStatus.kUnknown
         if status != highspy.HighsModelStatus.kOptimal:  # this structure starts clean next time
             self.bases.pop(key, None)
             highs.clearModel()
@@ -206,9 +217,7 @@ class ReSolver:
         solution = highs.getSolution()
         load_primal(lp, solution.col_value)
         duals = row_duals(lp, solution.row_dual)
-        info = highs.getInfo()
-        objective = float(info.objective_function_value)
-        iterations = int(info.simplex_iteration_count)
+        objective = float(highs.getInfo().objective_function_value)
         self._relax_path_rules(highs, key, lp, model, solution, duals, objective, config)
         return ReSolveResult(
             objective,
@@ -219,6 +228,7 @@ class ReSolver:
             time.perf_counter() - t1,
             options,
             iterations=iterations,
+            unique_duals_iterations=settle_iterations,
             start_distance=distance,
         )
 

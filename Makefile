@@ -17,11 +17,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Solve the three development paths on the shipped data, then compare and report.
+## Solve the three development paths on the shipped data, then compare and report (side by
+## side: both only read the results; the comparison's table is shown when both are done).
+RESULTS := $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base
 run: $(STAMP)
 	$(BIN)/npvi run $(PATHS) --out $(OUT)
-	$(BIN)/npvi compare $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/comparison
-	$(BIN)/npvi report $(OUT)/domestic $(OUT)/import_intermediates $(OUT)/reduced_base --out $(OUT)/report
+	@shown=$$(mktemp); \
+	echo "$(BIN)/npvi compare $(RESULTS) --out $(OUT)/comparison"; \
+	$(BIN)/npvi compare $(RESULTS) --out $(OUT)/comparison > $$shown 2>&1 & compare=$$!; \
+	echo "$(BIN)/npvi report $(RESULTS) --out $(OUT)/report"; \
+	$(BIN)/npvi report $(RESULTS) --out $(OUT)/report; report=$$?; \
+	wait $$compare; compared=$$?; cat $$shown; rm -f $$shown; \
+	test $$compared -eq 0 && test $$report -eq 0
 
 ## The robust no-regret plan over the three paths (reference resolution): $(OUT)/robust/.
 robust: $(STAMP)

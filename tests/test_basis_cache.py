@@ -15,7 +15,7 @@ from npvi_model import basis_cache
 from npvi_model.handoff import compile_lp
 from npvi_model.pipeline import solve_scenario
 from npvi_model.scenario import SolverConfig, resolve
-from npvi_model.solve import cache_key_of, solve
+from npvi_model.solve import cache_key_of, deciding_options, solve
 
 #: presolve off, so that the cold solve needs simplex iterations (HiGHS's presolve alone
 #: solves a model this small)
@@ -183,12 +183,111 @@ def test_summary_records_the_cache_and_the_regression_check_solves_cold(tmp_path
     assert off["solver"]["basis_cache"] == "off" and off["solver"]["iterations"]["simplex"] > 0
     folder = basis_cache.cache_dir()
     entries = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    assert len(entries) == 1
+    assert sorted(name[:5] for name in entries) == ["basis", "near-"]  # the LP's, the family's
     run_check(
         [scenario], tmp_path / "ref", update=True, reason="test", report_path=tmp_path / "c.md"
     )
     # a hit would have touched the entry (`load` marks it recently used); a miss would store
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == entries
+
+
+def test_an_edited_number_starts_from_the_scenario_s_last_basis():
+    """Solved once as scenario "t", then with S2->D2 at 5 instead of 2: another LP (a miss of
+    its own key) with the same pattern, so it starts from "t"'s last basis ("near").
+
+    By hand at cost 5: D2's cheapest source is now S1 (4 < 5), but S1 (30) is worth more on
+    D1 (saves 3 - 1 = 2 per unit) than on D2 (saves 5 - 4 = 1), so S1 serves D1 fully (20)
+    and D2 with its last 10; S2 gives D2 the other 15: cost 20 x 1 + 10 x 4 + 15 x 5 = 135.
+    Duals: D2 costs S2's 5; D1 costs 5 - 4 + 1 = 2 (a unit of D1 from S1 moves a unit of D2
+    to S2); S1's capacity is worth 5 - 4 = 1. The start is the old optimal basis, which is no
+    longer optimal, so simplex moves; the answer is the cold one in every value and dual."""
+    label = {"cache_label": "t"}
+    first = solve(transport(), CONFIG, basis_cache=True, **label)
+    assert first.basis_cache == "miss"
+    edited = transport(cost_s2_d2=5.0)
+    near = solve(edited, CONFIG, basis_cache=True, **label)
+    assert near.basis_cache == "near" and near.iterations["simplex"] > 0
+    assert near.objective_meur == pytest.approx(135.0)
+    primal = {k: pyo.value(v) for k, v in edited.x.items()}
+    assert primal == pytest.approx(
+        {("S1", "D1"): 20.0, ("S1", "D2"): 10.0, ("S2", "D1"): 0.0, ("S2", "D2"): 15.0}
+    )
+    duals = {c.name: d for c, d in near.duals.items()}
+    assert duals["demand[D1]"] == pytest.approx(2.0) and duals["demand[D2]"] == pytest.approx(5.0)
+    assert duals["supply[S1]"] == pytest.approx(-1.0) and duals["supply[S2]"] == pytest.approx(0)
+    cold_model = transport(cost_s2_d2=5.0)
+    cold = solve(cold_model, CONFIG)
+    assert cold.basis_cache == "off" and cold.iterations["simplex"] > 0
+    assert {k: pyo.value(v) for k, v in cold_model.x.items()} == pytest.approx(primal)
+    assert {c.name: d for c, d in cold.duals.items()} == pytest.approx(duals)
+    # the edited LP was stored under its own key, and is now the family's near entry
+    assert solve(transport(cost_s2_d2=5.0), CONFIG, basis_cache=True, **label).basis_cache == "hit"
+    names = sorted(p.name[:5] for p in basis_cache.cache_dir().iterdir())
+    assert names == ["basis", "basis", "near-"]
+
+
+def test_a_near_entry_belongs_to_its_scenario_and_pattern():
+    """Another scenario's name, or another pattern (a third source: one more column), finds no
+    near entry: a cold solve ("miss")."""
+    solve(transport(), CONFIG, basis_cache=True, cache_label="a")
+    other = solve(transport(cost_s2_d2=5.0), CONFIG, basis_cache=True, cache_label="b")
+    assert other.basis_cache == "miss"
+    bigger = transport()
+    bigger.extra = pyo.Var(domain=pyo.NonNegativeReals)
+    bigger.extra_use = pyo.Constraint(expr=bigger.extra <= 1)
+    bigger.cost.expr = bigger.cost.expr + 7 * bigger.extra
+    assert solve(bigger, CONFIG, basis_cache=True, cache_label="a").basis_cache == "miss"
+    # the near entry of "a" now holds the bigger LP's pattern: the original misses it
+    again = solve(transport(cost_s2_d2=6.0), CONFIG, basis_cache=True, cache_label="a")
+    assert again.basis_cache == "miss"
+    assert basis_cache.pattern_key(compile_lp(transport())) == basis_cache.pattern_key(
+        compile_lp(transport(cost_s2_d2=5.0))
+    )
+    assert basis_cache.pattern_key(compile_lp(transport())) != basis_cache.pattern_key(
+        compile_lp(bigger)
+    )
+
+
+def test_a_scenario_with_its_own_stored_basis_does_not_wait_for_another():
+    """`npvi run`'s schedule: c starts from a's basis (`solver.warm_start_from`) unless c has a
+    near entry of its own (solved before under that name), or the cache is off."""
+    from types import SimpleNamespace
+
+    from npvi_model.cli_run import _without_cached
+
+    def scenario(name, source=None):
+        solver = SolverConfig(warm_start_from=source)
+        return SimpleNamespace(scenario=SimpleNamespace(name=name, solver=solver))
+
+    resolved = [scenario("a"), scenario("c", "a")]
+    assert _without_cached([None, 0], resolved, cache_on=True) == [None, 0]
+    solve(transport(), resolved[1].scenario.solver, basis_cache=True, cache_label="c")
+    assert basis_cache.has_near("c", deciding_options(resolved[1].scenario.solver))
+    assert _without_cached([None, 0], resolved, cache_on=True) == [None, None]
+    assert _without_cached([None, 0], resolved, cache_on=False) == [None, 0]
+
+
+def test_an_edited_shipped_scenario_starts_near_and_gives_the_cold_answer(tmp_path):
+    """The default scenario at 1 representative day, years 2025 and 2030, run; then its emission
+    discount rate edited (4 % -> 3 %) and run again under the same name: "near", fewer
+    iterations than the edited scenario's cold solve, and every variable of the results the
+    cold run's to 1e-6."""
+    scenario = tmp_path / "small.yaml"
+    head = "name: small\nyears: [2025, 2030]\ntime: {resolution: representative, typical_days: 1}\n"
+    scenario.write_text(head)
+    solve_scenario(resolve(scenario))
+    scenario.write_text(head + "parameters: {discount_rate: 0.03}\n")
+    edited = resolve(scenario)
+    near_ds, near = solve_scenario(edited)
+    cold_ds, cold = solve_scenario(edited, basis_cache=False)
+    assert near["solver"]["basis_cache"] == "near" and not near["solver"]["warm_start"]
+    assert near["solver"]["iterations"]["simplex"] < cold["solver"]["iterations"]["simplex"]
+    assert near["objective_eur"] == pytest.approx(cold["objective_eur"], rel=1e-9)
+    for var in cold_ds.data_vars:
+        x, y = cold_ds[var].values, near_ds[var].values
+        if np.issubdtype(x.dtype, np.number):
+            bad = ~np.isclose(x, y, rtol=1e-6, atol=1e-6, equal_nan=True)
+            assert not bad.any(), (var, x[bad][:5], y[bad][:5])
 
 
 def test_npvi_cache_clear_removes_only_the_entries():

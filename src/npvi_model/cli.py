@@ -186,7 +186,7 @@ def cache_path() -> None:
     from npvi_model import basis_cache
 
     folder = basis_cache.cache_dir()
-    entries = [p for p in folder.glob("basis-*.npz") if basis_cache.ENTRY.match(p.name)]
+    entries = [p for p in folder.glob("*.npz") if basis_cache.ENTRY.match(p.name)]
     console.print(f"{folder} ({len(entries)} entries)", highlight=False, soft_wrap=True)
 
 

@@ -85,7 +85,7 @@ def run(
         resolved = _check_scenarios(files, options)
         check_run_output(out, [r.scenario.name for r in resolved], force)
         n_jobs = _jobs(jobs, resolved, hours)
-        starts = starts_from(resolved)
+        starts = _without_cached(starts_from(resolved), resolved, options["basis_cache"])
         if n_jobs > 1:
             folders = _run_side_by_side(files, out, n_jobs, options, starts)
         else:
@@ -176,6 +176,19 @@ def starts_from(resolved: list) -> list[int | None]:
             step = named[step]
         out.append(None if step == i else source)
     return out
+
+
+def _without_cached(starts: list[int | None], resolved: list, cache_on: bool) -> list:
+    """`starts` without the waits of scenarios that have their own basis in the cache (a near
+    entry, `basis_cache.py`): they start from it at once rather than after their source."""
+    from npvi_model.solve import has_cached_start
+
+    def own(r) -> bool:
+        config = r.scenario.solver
+        usable = cache_on and config.basis_cache and config.interface == "direct"
+        return usable and has_cached_start(config, r.scenario.name)
+
+    return [None if s is not None and own(r) else s for s, r in zip(starts, resolved, strict=True)]
 
 
 def solving_order(starts: list[int | None]) -> list[int]:

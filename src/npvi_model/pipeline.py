@@ -183,7 +183,7 @@ def solve_scenario(
     summary["solver"] = {
         "interface": config.interface,
         "iterations": result.iterations,
-        "warm_start": warm is not None and cache_state != "hit",
+        "warm_start": warm is not None and cache_state in ("off", "miss"),
         "basis_cache": cache_state,
     }
     return ds, summary
@@ -229,6 +229,7 @@ def _solve_one(resolved, data_dir, hours, say, tee, budget, warm_starts, use_cac
         warm_basis=warm,
         basis_cache=use_cache,
         relax_rows=path_rule_rows(model),
+        cache_label=resolved.scenario.name,
     )
     if warm_starts is not None and result.basis is not None:
         warm_starts["last"] = warm_starts[resolved.scenario.name] = result.basis

@@ -88,7 +88,10 @@ class SolverConfig(Strict):
     (`basis_cache.py`, keyed by the LP's content; the CLI's `--no-cache` turns it off too).
     `dual_headroom` (A): after the solve, every row gets between this and twice this much
     headroom (in its own unit) and HiGHS re-solves, so that prices and limit values are those
-    of one optimal basis whatever vertex the solve ended at (`unique_duals.py`); 0: off."""
+    of one optimal basis whatever vertex the solve ended at (`unique_duals.py`); 0: off.
+    `polish_dual_tolerance` (A): after the solve, simplex goes on from the optimal basis at
+    this dual feasibility tolerance, so that tie-break costs below HiGHS's own 1e-7 still
+    decide (`polish.py`); 0: off."""
 
     algorithm: Literal["ipm", "simplex", "choose", "pdlp"] = "simplex"
     time_limit_s: float = Field(3600.0, gt=0)
@@ -99,6 +102,7 @@ class SolverConfig(Strict):
     warm_start_from: str | None = None
     basis_cache: bool = True
     dual_headroom: float = Field(1e-4, ge=0, le=0.01)
+    polish_dual_tolerance: float = Field(1e-9, ge=0, le=1e-7)
 
 
 class TieBreaks(Strict):

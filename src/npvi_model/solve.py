@@ -11,6 +11,7 @@ written), so `extract.py` does not know which one ran.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,8 +47,9 @@ class SolveResult:
     #: the optimal basis with its column and row names (handoff.WarmStart), to start another
     #: model of the same family from (another path, another run)
     basis: object = field(repr=False, default=None)
-    #: the basis cache (`basis_cache.py`): "hit" (started at a stored optimal basis), "miss"
-    #: (solved without one, then stored it) or "off"
+    #: the basis cache (`basis_cache.py`): "hit" (started at the stored optimal basis of this
+    #: LP), "near" (at the last one of this scenario's LP pattern, e.g. before a number was
+    #: edited), "miss" (solved without one; both stored afterwards) or "off"
     basis_cache: str = "off"
 
 
@@ -69,6 +71,7 @@ def solve(
     basis_cache: bool = False,
     keep_basis: bool = True,
     relax_rows: Sequence = (),
+    cache_label: str | None = None,
 ) -> SolveResult:
     """Solve in memory; raise SolveError with a clear message unless optimal.
 
@@ -78,6 +81,8 @@ def solve(
     `basis_cache`: look the LP up in the basis cache (`basis_cache.py`) and start from the
     stored optimal basis of the identical LP if there is one (before `warm_basis`); store the
     optimal basis after a solve without one (direct interface only).
+    `cache_label`: the scenario's name; with `basis_cache`, an LP that misses starts from the
+    last optimal basis stored under this label if it has the same LP pattern ("near").
     `keep_basis`: return the optimal basis with its names (`SolveResult.basis`); off when no
     other model will start from it (naming 1.2 M rows and columns of an hourly year takes s).
     `relax_rows`: constraints whose dual is replaced by the one-sided value of relaxing them
@@ -85,8 +90,9 @@ def solve(
     limit = config.time_limit_s if time_limit_s is None else max(time_limit_s, 1e-3)
     if getattr(config, "interface", "direct") == "pyomo":
         return _solve_pyomo(model, config, tee, limit)
+    cache = (basis_cache, cache_label)
     return _solve_direct(
-        model, config, tee, limit, compiled, warm_basis, basis_cache, keep_basis, relax_rows
+        model, config, tee, limit, compiled, warm_basis, cache, keep_basis, relax_rows
     )
 
 
@@ -163,8 +169,9 @@ def _solve_interruptibly(highs) -> None:
 
 
 def _solve_direct(
-    model, config, tee, limit, compiled, warm_basis, use_cache, keep_basis=True, relax_rows=()
+    model, config, tee, limit, compiled, warm_basis, cache, keep_basis=True, relax_rows=()
 ) -> SolveResult:
+    """`cache`: (use the basis cache, the scenario's label for near entries or None)."""
     import highspy
 
     start = time.perf_counter()
@@ -180,12 +187,13 @@ def _solve_direct(
     apply_options(highs, options)
     apply_options(highs, {"time_limit": float(limit), "threads": config.threads})
     timing["handoff"] = time.perf_counter() - t0
-    cache_key, cache_state = None, "off"
+    use_cache, cache_label = cache
+    cache_keys, cache_state = (None, None, ""), "off"
     if use_cache:
         t_cache = time.perf_counter()
-        cache_key, cache_state = _start_from_cache(highs, compiled, cache_key_of(compiled, config))
+        cache_keys, cache_state = _start_from_cache(highs, compiled, config, cache_label)
         timing["basis_cache"] = time.perf_counter() - t_cache
-    if warm_basis is not None and cache_state != "hit":
+    if warm_basis is not None and cache_state in ("off", "miss"):
         highs.setBasis(basis_for(compiled, warm_basis))
     t1 = time.perf_counter()
     _solve_interruptibly(highs)
@@ -200,7 +208,12 @@ def _solve_direct(
     status = _direct_status(highs.getModelStatus())
     if status != "optimal":
         _fail(status, str(highs.getModelStatus()), model, config, limit, timing["highs"])
-    objective = float(info.objective_function_value)  # before any re-solve below
+    if config.polish_dual_tolerance > 0:
+        t6 = time.perf_counter()
+        _polish(highs, config, limit - (t6 - start), iterations)
+        timing["polish"] = time.perf_counter() - t6
+    # the optimum, before the unique-duals and one-sided re-solves below
+    objective = float(highs.getInfo().objective_function_value)
     if config.dual_headroom > 0:
         t5 = time.perf_counter()
         _settle_duals(highs, compiled, config, model, limit - (t5 - start), iterations)
@@ -209,17 +222,16 @@ def _solve_direct(
     solution = highs.getSolution()
     load_primal(compiled, solution.col_value)
     duals = row_duals(compiled, solution.row_dual)
-    basis = highs.getBasis() if keep_basis or cache_state == "miss" else None
+    to_store = cache_state in ("miss", "near")
+    basis = highs.getBasis() if keep_basis or to_store else None
     timing["load"] = time.perf_counter() - t2
     if relax_rows:
         t4 = time.perf_counter()
         _relax(highs, compiled, relax_rows, solution, duals, objective, limit - (t4 - start))
         timing["one_sided"] = time.perf_counter() - t4
-    if cache_state == "miss" and basis.valid:
+    if to_store and basis.valid:
         t3 = time.perf_counter()
-        from npvi_model import basis_cache
-
-        basis_cache.store(cache_key, *basis_cache.status_arrays(basis))
+        _store_in_cache(cache_keys, basis)
         timing["basis_cache"] += time.perf_counter() - t3
     return SolveResult(
         "optimal",
@@ -234,6 +246,25 @@ def _solve_direct(
         warm_start_of(compiled, basis) if keep_basis and basis.valid else None,
         cache_state,
     )
+
+
+def _polish(highs, config, left_s, iterations) -> None:
+    """Simplex on from the optimal basis at `solver.polish_dual_tolerance` (`polish.py`);
+    HiGHS keeps that tolerance for the re-solves after it."""
+    from npvi_model.polish import polish
+
+    highs.setOptionValue("time_limit", float(max(left_s, 1e-3)))
+    polished, extra = polish(
+        highs, config.polish_dual_tolerance, run=lambda: _solve_interruptibly(highs)
+    )
+    iterations["polish"] = extra
+    if not polished and extra:
+        print(
+            "note: HiGHS could not confirm the optimum at dual tolerance "
+            f"{config.polish_dual_tolerance:g} (solver.polish_dual_tolerance); kept its own",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _settle_duals(highs, compiled: CompiledLP, config, model, left_s, iterations) -> None:
@@ -279,32 +310,69 @@ def _relax(highs, compiled: CompiledLP, rows, solution, duals: dict, objective, 
 
 def cache_key_of(compiled: CompiledLP, config: SolverConfig) -> str:
     """The basis cache's key of this LP solved with this configuration: the LP's numbers and
-    the HiGHS options that decide the vertex (algorithm, verbatim options, threads) and the
-    dual headroom that decides the duals."""
+    the settings that decide its basis (`deciding_options`)."""
     from npvi_model import basis_cache
 
-    deciding = {
+    return basis_cache.lp_key(compiled, deciding_options(config))
+
+
+def deciding_options(config: SolverConfig) -> dict:
+    """The settings that decide which basis a solve ends at: the HiGHS options (algorithm,
+    verbatim options), the threads, the dual headroom and the polish tolerance."""
+    return {
         **highs_options(config),
         "threads": config.threads,
         "dual_headroom": config.dual_headroom,
+        "polish_dual_tolerance": config.polish_dual_tolerance,
     }
-    return basis_cache.lp_key(compiled, deciding)
 
 
-def _start_from_cache(highs, compiled: CompiledLP, key: str) -> tuple[str, str]:
-    """Set the cached optimal basis under `key` (`cache_key_of`), if there is one: (key, "hit"
-    or "miss"). A stored basis HiGHS refuses is ignored with a note (the solve starts cold)."""
+def _start_from_cache(highs, compiled: CompiledLP, config, label) -> tuple[tuple, str]:
+    """Set the cached optimal basis of this LP (`cache_key_of`) if there is one ("hit"), else
+    the near entry of the scenario `label` if it has this LP's pattern (`basis_cache`, "near"),
+    else nothing ("miss"). Returns ((LP key, family key or None, pattern), state). A stored
+    basis HiGHS refuses is ignored with a note (the solve starts cold)."""
     import highspy
 
     from npvi_model import basis_cache
 
-    cached = basis_cache.load(key, compiled.n_columns, compiled.n_rows)
-    if cached is None:
-        return key, "miss"
-    if highs.setBasis(basis_cache.highs_basis(*cached)) == highspy.HighsStatus.kError:
-        basis_cache.note(f"HiGHS refused the stored basis {key[:12]}...; solving cold")
-        return key, "miss"
-    return key, "hit"
+    key = cache_key_of(compiled, config)
+    family = basis_cache.family_key(label, deciding_options(config)) if label else None
+    pattern = basis_cache.pattern_key(compiled) if label else ""
+    keys = (key, family, pattern)
+    for kind, entry_key, state in (("basis", key, "hit"), ("near", family, "near")):
+        if entry_key is None:
+            continue
+        cached = basis_cache.load(
+            entry_key, compiled.n_columns, compiled.n_rows, kind=kind, pattern=pattern
+        )
+        if cached is None:
+            continue
+        if highs.setBasis(basis_cache.highs_basis(*cached)) == highspy.HighsStatus.kError:
+            basis_cache.note(f"HiGHS refused the stored basis {entry_key[:12]}...; solving cold")
+            continue
+        return keys, state
+    return keys, "miss"
+
+
+def _store_in_cache(keys: tuple, basis) -> None:
+    """Store the optimal basis under the LP's key and, with a label, as the scenario's near
+    entry (with the LP's pattern)."""
+    from npvi_model import basis_cache
+
+    key, family, pattern = keys
+    statuses = basis_cache.status_arrays(basis)
+    basis_cache.store(key, *statuses)
+    if family is not None:
+        basis_cache.store(family, *statuses, kind="near", pattern=pattern)
+
+
+def has_cached_start(config: SolverConfig, label: str) -> bool:
+    """Whether a run of the scenario `label` with `config` may start from the basis cache
+    (it has a near entry): then it need not wait for another scenario's basis."""
+    from npvi_model import basis_cache
+
+    return basis_cache.has_near(label, deciding_options(config))
 
 
 def _direct_status(model_status) -> str:

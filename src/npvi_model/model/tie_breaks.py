@@ -51,7 +51,9 @@ started from another path's basis). The tie-break cost makes the optimum unique 
 Sizes: 0.01 EUR/MWh is 1/5000 of the fossil fallback's ~50 EUR/MWh fuel cost (and 1/100,000
 of its delivery-first value); 1e-4 of capex is 0.01 %;
 holding 1 MWh for a whole year costs 0.0365 EUR. The hour spread is a tenth of the cluster
-spread, so it orders hours without overturning the order of clusters.
+spread, so it orders hours without overturning the order of clusters. Between two adjacent
+slices its step (0.001/288 EUR/MWh at 12 days) is about HiGHS's dual tolerance; the polish
+step after the solve (`polish.py`, at 1e-9) makes it count.
 The term sits in the objective (see `objective.py`) as its own cost component `tie_break`; the
 reported system cost (`objective_eur`) excludes it, and `tie_break_cost_eur` gives its size.
 Settings come from the scenario (`parameters.tie_breaks`); inputs without them (micro-models)

@@ -196,12 +196,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "cannot be met because supply or infrastructure cannot be there in time; it falls back "
         "to the fossil route and emits. The cost gap (onrendabele top) is how much dearer the "
         "green supply that can be delivered is than the fossil route, per MWh or tonne "
-        "(negative: green is cheaper). Tables are per unit; see docs/gaps.md.",
+        "(negative: green is cheaper). The green cost is the model's price: what a little less "
+        "demand would save, so where the optimum leaves a range of prices, its low end. Tables "
+        "are per unit; see docs/gaps.md.",
         "nl": "Twee verschillende gaten. Het leveringsgat (past niet tijdig) is groene vraag "
         "die niet gedekt kan worden omdat aanbod of infrastructuur er niet op tijd is; die valt "
         "terug op de fossiele route en stoot uit. De onrendabele top is hoeveel duurder het "
         "groene aanbod dat wel geleverd kan worden is dan de fossiele route, per MWh of ton "
-        "(negatief: groen is goedkoper). De tabellen zijn per eenheid; zie docs/gaps.md.",
+        "(negatief: groen is goedkoper). De groene kosten zijn de prijs in het model: wat iets "
+        "minder vraag zou besparen, dus waar het optimum een bandbreedte van prijzen laat, de "
+        "onderkant daarvan. De tabellen zijn per eenheid; zie docs/gaps.md.",
     },
     "s_access": {
         "en": "Which clusters get green energy, and when",

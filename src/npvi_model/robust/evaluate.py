@@ -29,6 +29,7 @@ import xarray as xr
 
 from npvi_model.errors import SolveError
 from npvi_model.extract import extract
+from npvi_model.extract_gaps import path_rule_rows
 from npvi_model.model import build_model
 from npvi_model.robust.extensive import ExtensiveFormResult, solve_extensive_form
 from npvi_model.robust.scenarios import fix_stage1, stage1_keys, stage1_plan
@@ -72,10 +73,11 @@ def cost_under_plan(
     model: pyo.ConcreteModel, plan: Mapping, solver: SolverConfig
 ) -> tuple[float, dict]:
     """Re-solve a path with its stage-1 decisions fixed at `plan`; return its cost [MEUR] and
-    the duals. The decisions are freed again afterwards."""
+    the duals, the path rules' as their one-sided values (`one_sided.py`), as in `npvi run`.
+    The decisions are freed again afterwards."""
     fix_stage1(model, plan)
     try:
-        result = solve(model, solver)
+        result = solve(model, solver, relax_rows=path_rule_rows(model))
     finally:
         for k in plan:
             if k in model.BUILD:

@@ -35,6 +35,7 @@ from npvi_model.errors import SolveError
 from npvi_model.extract_gaps import path_rule_rows
 from npvi_model.handoff import CompiledLP, compile_lp, load_primal, pass_model, row_duals
 from npvi_model.one_sided import relaxation_values
+from npvi_model.polish import polish
 from npvi_model.scenario import SolverConfig
 from npvi_model.solver_options import apply_options, highs_options
 from npvi_model.unique_duals import settle
@@ -90,6 +91,8 @@ class ReSolveResult:
     iterations: int = 0
     #: simplex iterations of the unique-duals step after it (`unique_duals.settle`)
     unique_duals_iterations: int = 0
+    #: simplex iterations of the polish step before that (`polish.polish`)
+    polish_iterations: int = 0
     #: a warm solve's distance (scaled factor space) to the sample whose basis it started from
     start_distance: float | None = None
 
@@ -200,6 +203,10 @@ class ReSolver:
         highs.run()
         iterations, settle_iterations = int(highs.getInfo().simplex_iteration_count), 0
         status = highs.getModelStatus()
+        polish_iterations = 0
+        if status == highspy.HighsModelStatus.kOptimal:  # resetOptions above undoes its tolerance
+            _, polish_iterations = polish(highs, config.polish_dual_tolerance, run=highs.run)
+            status = highs.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal and config.dual_headroom > 0:
             settled, settle_iterations = settle(
                 highs, lp.row_lower, lp.row_upper, config.dual_headroom, run=highs.run
@@ -229,6 +236,7 @@ class ReSolver:
             options,
             iterations=iterations,
             unique_duals_iterations=settle_iterations,
+            polish_iterations=polish_iterations,
             start_distance=distance,
         )
 

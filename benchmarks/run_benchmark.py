@@ -64,6 +64,7 @@ STAGES = (
     "compile",
     "handoff",
     "highs",
+    "polish",
     "unique_duals",
     "one_sided",
     "load",

@@ -71,3 +71,22 @@ def test_relaxing_the_rule_without_a_terminal_saves_nothing():
     assert _rule_value(ds, relax=False, config=no_presolve) == pytest.approx(40.02, rel=1e-6)
     for config in (CONFIG, no_presolve, no_presolve.model_copy(update={"algorithm": "ipm"})):
         assert _rule_value(ds, relax=True, config=config) == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize(("terminal_gw", "value"), [(0.0, 0.0), (2.0, 40.02)])
+def test_the_robust_plan_s_re_solve_reports_the_one_sided_value(terminal_gw, value):
+    """The robust plan re-solves each path under the plan (`robust/evaluate.cost_under_plan`,
+    here with nothing to build, so an empty plan); its path-rule value is the one-sided one of
+    `npvi run`, worked out above: 0 without a terminal (the vertex would say 40.02 without
+    presolve and without the unique-duals step), 40.02 EUR/MWh with a 2 GW terminal."""
+    from npvi_model.robust.evaluate import cost_under_plan
+
+    ds = _all_domestic(terminal_gw=terminal_gw)
+    vertex = SolverConfig(
+        algorithm="simplex", time_limit_s=60, options={"presolve": "off"}, dual_headroom=0.0
+    )
+    model = build_model(ds)
+    _, duals = cost_under_plan(model, {}, vertex)
+    res = extract(model, ds, duals)
+    rule = res["path_rule_value"].sel(path_rule="h2_domestic_min_share", year=2030)
+    assert float(rule) == pytest.approx(value, rel=1e-6, abs=1e-9)
